@@ -1,0 +1,161 @@
+/*
+ * portal-profile: a member sees and edits their own data (/profile).
+ * The member id always comes from the session, never from the request,
+ * so one member cannot name another's row.  Edits use optimistic locking
+ * (version) so a concurrent change is never overwritten silently.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+
+static const struct {
+	const char	*key;
+	enum verr	(*check)(const char *);
+	enum pii_col	 col;
+} fields[] = {
+	{ "name", v_name, PC_NAME },
+	{ "name_kana", v_kana, PC_KANA },
+	{ "phone", v_phone, PC_PHONE },
+	{ "postal_code", v_postal, PC_POSTAL },
+	{ "address", v_address, PC_ADDRESS },
+};
+#define NFIELDS	(sizeof(fields) / sizeof(fields[0]))
+
+/*
+ * Set the account part of the page (mail, registration time, version).
+ */
+static void
+account_vars(struct req *r, const struct member *m)
+{
+	char	 iso[40];
+	time_t	 t;
+
+	req_set(r, "email", m->email);
+	if (time_parse_db(m->created_at, &t) == 0) {
+		time_iso8601(iso, sizeof(iso), t);
+		req_set(r, "created_at", arena_strdup(&r->a, iso));
+	}
+	tpl_setf(r->vars, "version", "%u", m->version);
+}
+
+/*
+ * Load the signed-in member or answer 503/404.
+ */
+static int
+load_self(struct req *r, struct member *m)
+{
+	int	 rc;
+
+	rc = member_load(r->ctx->db, &r->a, &r->ctx->keys,
+	    r->sess->member_id, m);
+	if (rc == 1)
+		return req_error(r, 404, "err_not_found");
+	if (rc != DB_OK) {
+		plog(LOG_ERR_, "profile: %s", db_errstr(r->ctx->db));
+		return req_error(r, 503, "err_unavailable");
+	}
+	return 0;
+}
+
+static int
+profile_view(struct req *r)
+{
+	struct member	 m;
+	int		 st;
+
+	if ((st = load_self(r, &m)) != 0)
+		return st;
+	account_vars(r, &m);
+	req_set(r, "name", m.name);
+	req_set(r, "name_kana", m.name_kana);
+	req_set(r, "phone", m.phone);
+	req_set(r, "postal_code", m.postal_code);
+	req_set(r, "address", m.address);
+	if (strcmp(req_param(r, "saved"), "1") == 0)
+		req_set(r, "notice", msg_get("notice_saved"));
+	return req_page(r, 200, "profile", "title_profile");
+}
+
+/*
+ * Strict decimal version from the form; 0 if malformed.
+ */
+static unsigned
+parse_version(const char *s)
+{
+	unsigned long	 n = 0;
+
+	if (*s == '\0' || strlen(s) > 9)
+		return 0;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		n = n * 10 + (unsigned long)(*s - '0');
+	}
+	return (unsigned)n;
+}
+
+static int
+profile_save(struct req *r)
+{
+	struct ctx	*ctx = r->ctx;
+	struct member	 m;
+	struct db_arg	 args[7];
+	struct db_res	 res;
+	const char	*val[NFIELDS];
+	unsigned char	*blob;
+	size_t		 blen, i;
+	unsigned	 version;
+	enum verr	 e;
+	int		 st, rc;
+
+	if ((st = load_self(r, &m)) != 0)
+		return st;
+	for (i = 0; i < NFIELDS; i++) {
+		val[i] = req_param(r, fields[i].key);
+		req_set(r, fields[i].key, val[i]);
+		if ((e = fields[i].check(val[i])) != VERR_OK)
+			req_field_error(r, fields[i].key, verr_msgkey(e));
+	}
+	version = parse_version(req_param(r, "version"));
+	if (r->nerrs > 0 || version == 0) {
+		account_vars(r, &m);
+		if (version != 0)
+			tpl_setf(r->vars, "version", "%u", version);
+		return req_page(r, 422, "profile", "title_profile");
+	}
+	for (i = 0; i < NFIELDS; i++) {
+		if (member_encrypt(&r->a, &ctx->keys, m.id, fields[i].col,
+		    val[i], &blob, &blen) != 0)
+			return req_error(r, 500, "err_internal");
+		args[i] = ARG_B(blob, blen);
+	}
+	args[5] = ARG_I(m.id);
+	args[6] = ARG_I(version);
+	rc = db_exec(ctx->db, &r->a, ST_MEMBER_UPDATE_PROFILE, args, 7, &res);
+	if (rc != DB_OK) {
+		plog(LOG_ERR_, "profile save: %s", db_errstr(ctx->db));
+		return req_error(r, 503, "err_unavailable");
+	}
+	if (res.affected != 1) {
+		/* Changed elsewhere since the form was shown. */
+		audit(r, "profile_update", m.id, "conflict", "stale version");
+		account_vars(r, &m);
+		req_set(r, "form_error", msg_get("err_conflict"));
+		return req_page(r, 409, "profile", "title_profile");
+	}
+	audit(r, "profile_update", m.id, "ok", "");
+	return req_redirect(r, "/profile?saved=1");
+}
+
+static const struct route routes[] = {
+	{ M_GET, "/profile", ROLE_MEMBER, RF_NONE, profile_view },
+	{ M_POST, "/profile", ROLE_MEMBER, RF_NONE, profile_save },
+};
+
+int
+main(void)
+{
+	return app_main("portal-profile", routes,
+	    sizeof(routes) / sizeof(routes[0]));
+}

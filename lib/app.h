@@ -1,0 +1,374 @@
+/*
+ * app.h: what the FastCGI programs and portalctl share above the pure
+ * modules of portal.h: the database layer and its statement table, the
+ * request/response object, sessions, CSRF, members and the audit trail.
+ */
+#ifndef PORTAL_APP_H
+#define PORTAL_APP_H
+
+#include "portal.h"
+
+/* ------------------------------------------------------------------ */
+/* stmt.c: the one statement table ('?' placeholders only) */
+
+enum stmt {
+	ST_PING,
+	ST_MEMBER_BY_INDEX,
+	ST_MEMBER_INSERT,
+	ST_MEMBER_SET_PII,
+	ST_MEMBER_GET,
+	ST_MEMBER_UPDATE_PROFILE,
+	ST_MEMBER_ACTIVATE,
+	ST_MEMBER_SET_HASH,
+	ST_MEMBER_COUNT_ROLE,
+	ST_MEMBER_LIST,
+	ST_MEMBER_SET_STATE,
+	ST_MEMBER_DELETE,
+	ST_SESSION_INSERT,
+	ST_SESSION_GET,
+	ST_SESSION_TOUCH,
+	ST_SESSION_DELETE,
+	ST_SESSION_DELETE_MEMBER,
+	ST_SESSION_PURGE,
+	ST_TOKEN_INSERT,
+	ST_TOKEN_GET,
+	ST_TOKEN_USE,
+	ST_TOKEN_PURGE,
+	ST_AUDIT_INSERT,
+	ST_MIGRATION_GET,
+	ST_MIGRATION_PUT,
+	ST__MAX
+};
+
+struct stmt_def {
+	const char	*sql;
+	unsigned	 nparams;
+	bool		 idempotent;	/* a read: may be retried after reconnect */
+};
+
+extern const struct stmt_def stmt_defs[ST__MAX];
+
+/* ------------------------------------------------------------------ */
+/* db.c: MariaDB Connector/C, prepared once per process */
+
+enum db_err {
+	DB_OK = 0,
+	DB_UNAVAILABLE = -1,	/* cannot connect / connection lost */
+	DB_RETRY = -2,		/* deadlock, lock wait timeout, Galera conflict */
+	DB_DUPLICATE = -3,	/* unique key violation (1062) */
+	DB_ERROR = -4		/* anything else (logged) */
+};
+
+enum db_argtype { DBA_NULL, DBA_INT, DBA_STR, DBA_BLOB };
+
+struct db_arg {
+	enum db_argtype	 t;
+	long long	 i;
+	const void	*p;
+	size_t		 len;
+};
+
+#define ARG_I(v)	((struct db_arg){ .t = DBA_INT, .i = (long long)(v) })
+#define ARG_S(s)	((struct db_arg){ .t = DBA_STR, .p = (s), .len = strlen(s) })
+#define ARG_B(b, n)	((struct db_arg){ .t = DBA_BLOB, .p = (b), .len = (n) })
+#define ARG_NULL	((struct db_arg){ .t = DBA_NULL })
+
+/* One result column: bytes plus a NUL, or null. */
+struct db_val {
+	const char	*p;
+	size_t		 len;
+	bool		 null;
+};
+
+struct db_res {
+	size_t		 nrows;
+	size_t		 ncols;
+	struct db_val	*v;		/* nrows * ncols, row-major */
+	uint64_t	 affected;
+	uint64_t	 insert_id;
+};
+
+struct db;
+
+/*
+ * A handle for conf (not connected yet: connection is lazy).  admin selects
+ * db_admin_user instead of db_user.  Returns NULL on out-of-memory only.
+ */
+struct db	*db_new(const struct config *, bool admin);
+void		 db_free(struct db *);
+/* Connect now if not connected; DB_OK or DB_UNAVAILABLE. */
+int		 db_connect(struct db *);
+/*
+ * Execute statement id with args (must match its placeholder count).
+ * Results (if res is not NULL) are copied into the arena.  Reconnects on a
+ * lost connection and retries once if the statement is idempotent and no
+ * transaction is open.  Returns DB_OK or a negative enum db_err.
+ */
+int		 db_exec(struct db *, struct arena *, enum stmt,
+		    const struct db_arg *args, size_t nargs, struct db_res *res);
+/* Value at (row, col) of res; never NULL (empty string for SQL NULL). */
+const char	*db_str(const struct db_res *, size_t row, size_t col);
+const struct db_val *db_val(const struct db_res *, size_t row, size_t col);
+/* Unsigned number at (row, col) or 0 when null/garbage. */
+uint64_t	 db_u64(const struct db_res *, size_t row, size_t col);
+/*
+ * Run fn inside a transaction; commit when it returns 0, roll back
+ * otherwise.  On DB_RETRY (deadlock, Galera certification failure) or a
+ * lost connection the whole transaction is run again, up to 3 attempts.
+ * Returns fn's result, or a negative enum db_err.
+ */
+int		 db_txn(struct db *, int (*fn)(struct db *, void *), void *arg);
+/* Run trusted SQL text with several statements (migrations); admin only. */
+int		 db_run_script(struct db *, const char *sql, char *err,
+		    size_t errcap);
+/* Last server error text (for operators' logs, never for clients). */
+const char	*db_errstr(const struct db *);
+
+/* ------------------------------------------------------------------ */
+/* Process-wide context, read-only after start-up. */
+
+enum role { ROLE_ANON = 0, ROLE_MEMBER, ROLE_OPERATOR, ROLE_ADMIN, ROLE__MAX };
+
+const char	*role_name(enum role);
+/* ROLE__MAX if s is not a role name. */
+enum role	 role_parse(const char *s);
+
+struct ctx {
+	struct config	 conf;
+	struct keyring	 keys;
+	struct limits	 lim;
+	struct db	*db;
+	const char	*prog;
+	bool		 ready;		/* config and keys loaded */
+	char		 dummy_hash[PASSWORD_HASH_MAX];
+};
+
+/* ------------------------------------------------------------------ */
+/* http.c: the request/response object */
+
+enum method { M_GET, M_HEAD, M_POST, M_OTHER };
+
+#define TOKEN_B64	43	/* base64url of 32 random bytes */
+
+struct session {
+	uint64_t	 member_id;
+	enum role	 role;
+	unsigned char	 hash[32];	/* SHA-256 of the cookie token */
+};
+
+struct fielderr {
+	const char	*field;
+	const char	*msgkey;
+};
+
+struct req {
+	struct arena	 a;
+	struct ctx	*ctx;
+	/* input */
+	enum method	 method;
+	const char	*path;		/* REQUEST_URI before '?' */
+	const char	*remote_addr;
+	const char	*user_agent;
+	const char	*origin;
+	const char	*fetch_site;
+	const char	*request_id;
+	struct params	 query;
+	struct params	 form;
+	struct params	 cookies;
+	/* session */
+	char		 token[TOKEN_B64 + 1];	/* cookie token, "" if none */
+	bool		 token_set;	/* send token in Set-Cookie */
+	bool		 token_clear;	/* send a deleting Set-Cookie */
+	struct session	*sess;		/* NULL when signed out */
+	/* output */
+	int		 status;
+	const char	*location;	/* redirect target (path) */
+	const char	*tpl;		/* template to render */
+	const char	*text;		/* text/plain body instead */
+	struct tpl_vars	*vars;
+	struct fielderr	 errs[16];
+	size_t		 nerrs;
+	unsigned	 retry_after;
+	/* transport (FastCGI or CGI) */
+	void		*io;
+};
+
+/* Reason phrase for a status code. */
+const char	*http_reason(int status);
+/*
+ * True if v may be put into a response header: printable ASCII or UTF-8,
+ * no CR, LF, NUL or other control character.
+ */
+bool		 http_header_safe(const char *v);
+/*
+ * A safe local redirect target: starts with one '/', not "//" or "/\",
+ * header-safe, at most 1024 bytes.
+ */
+bool		 http_local_path(const char *p);
+/*
+ * Write the CGI/FastCGI response head for r into out: Status, Content-Type,
+ * the security headers, Set-Cookie, Location, Retry-After, terminated by a
+ * blank line.  Returns -1 (and writes nothing useful) if a value is not
+ * header-safe.
+ */
+int		 http_head(struct buf *out, const struct req *r,
+		    const char *content_type, size_t content_length);
+/* The Set-Cookie value for the session token (or its deletion). */
+void		 http_cookie(struct buf *out, const char *token, bool clear);
+
+/* ------------------------------------------------------------------ */
+/* app.c: the program loop and helpers for handlers */
+
+enum route_flag {
+	RF_NONE = 0,
+	RF_NO_DB = 1 << 0,	/* handler works without the database */
+	RF_TEXT = 1 << 1	/* plain-text endpoint (healthz) */
+};
+
+struct route {
+	enum method	 method;
+	const char	*path;
+	enum role	 role;		/* least role needed */
+	unsigned	 flags;
+	int		(*fn)(struct req *);	/* returns an HTTP status */
+};
+
+/*
+ * Run the program: read PORTAL_CONF, load keys, then serve requests
+ * (FastCGI, or one CGI request when not started by a FastCGI manager)
+ * until the manager stops it.  Never returns an error to the caller
+ * for a bad configuration: every request then gets a 503 page.
+ */
+int		 app_main(const char *prog, const struct route *, size_t nroutes);
+
+/* Form or query value (form first for POST), "" if missing. */
+const char	*req_param(const struct req *, const char *key);
+/* Ensure a cookie token exists (anonymous visitors get one). */
+void		 req_ensure_token(struct req *);
+/* Set a template variable. */
+void		 req_set(struct req *, const char *key, const char *val);
+/* Record a field error (msgkey from the catalogue). */
+void		 req_field_error(struct req *, const char *field,
+		    const char *msgkey);
+/* Prepare a 303 to path. */
+int		 req_redirect(struct req *, const char *path);
+/* Render template tpl with title msg key; returns status. */
+int		 req_page(struct req *, int status, const char *tpl,
+		    const char *title_key);
+/* Render the generic error page for status with message key. */
+int		 req_error(struct req *, int status, const char *msgkey);
+
+/* ------------------------------------------------------------------ */
+/* session.c */
+
+/* Load the session named by r->token into r->sess (NULL if none). */
+int		 session_load(struct req *);
+/*
+ * Start a signed-in session for member (rotation: the old token's row is
+ * deleted and a new token is issued).  DB_OK or enum db_err.
+ */
+int		 session_start(struct req *, uint64_t member_id, enum role);
+/* End the current session: delete the row and clear the cookie. */
+int		 session_end(struct req *);
+/* Session expired by idle or absolute timeout for role (pure). */
+bool		 session_expired(const struct config *, enum role,
+		    long long age_s, long long idle_s);
+/* A cookie token has the right shape (43 base64url characters). */
+bool		 session_token_ok(const char *);
+
+/* ------------------------------------------------------------------ */
+/* csrf.c */
+
+/* The CSRF token for a cookie token (43 chars + NUL into out). */
+void		 csrf_token(const struct keyring *, const char *cookie_token,
+		    char out[TOKEN_B64 + 1]);
+/*
+ * Check an unsafe request: the token given matches the cookie token, and
+ * Origin (when present) is base_url and Sec-Fetch-Site (when present) is
+ * same-origin or none.  Pure; true when the request may proceed.
+ */
+bool		 csrf_check(const struct keyring *, const char *base_url,
+		    const char *cookie_token, const char *given,
+		    const char *origin, const char *fetch_site);
+
+/* ------------------------------------------------------------------ */
+/* member.c: members and their encrypted personal data */
+
+struct member {
+	uint64_t	 id;
+	enum role	 role;
+	const char	*state;
+	unsigned	 version;
+	const char	*email;
+	const char	*name;
+	const char	*name_kana;
+	const char	*phone;
+	const char	*postal_code;
+	const char	*address;
+	const char	*created_at;
+};
+
+/* Personal-data columns of members, in the order of ST_MEMBER_SET_PII. */
+enum pii_col { PC_EMAIL, PC_NAME, PC_KANA, PC_PHONE, PC_POSTAL, PC_ADDRESS,
+	PC__MAX };
+extern const char *const pii_columns[PC__MAX];
+
+/* Blind index of a (valid) mail address. */
+int		 member_email_index(const struct keyring *, const char *email,
+		    unsigned char out[32]);
+/* Load and decrypt member id into m (strings in the arena). */
+int		 member_load(struct db *, struct arena *, const struct keyring *,
+		    uint64_t id, struct member *m);
+/*
+ * Create a member (inside a transaction) with all personal data encrypted;
+ * *id gets the new id.  DB_DUPLICATE when the mail address exists.
+ */
+int		 member_create(struct db *, struct arena *, const struct keyring *,
+		    const struct member *m, const char *hash, const char *state,
+		    uint64_t *id);
+/* Encrypt v (may be "") for member column into an arena blob. */
+int		 member_encrypt(struct arena *, const struct keyring *,
+		    uint64_t id, enum pii_col, const char *v,
+		    unsigned char **out, size_t *outlen);
+/* Random token: base64url text (43) and its SHA-256. */
+int		 token_new(char text[TOKEN_B64 + 1], unsigned char hash[32]);
+/* Hash a token text (shape-checked); -1 if malformed. */
+int		 token_hash(const char *text, unsigned char hash[32]);
+
+/* ------------------------------------------------------------------ */
+/* audit.c */
+
+/*
+ * Append one audit row: actor (0 = none/system), action, target (0 = none),
+ * result ("ok", "fail", "denied", ...) and details (no personal data, no
+ * secrets).  Failures are logged, never shown to the client.
+ */
+void		 audit(struct req *, const char *action, uint64_t target,
+		    const char *result, const char *details);
+/* Same for portalctl (actor "system" with the operator's login name). */
+void		 audit_cli(struct db *, struct arena *, const char *operator_name,
+		    const char *action, uint64_t target, const char *result,
+		    const char *details);
+
+/* ------------------------------------------------------------------ */
+/* policy.c */
+
+/*
+ * Check pw against the password policy; NULL if acceptable, else the
+ * message key of the first rule it breaks.  email may be NULL.
+ */
+const char	*policy_check(const struct config *, const char *pw,
+		    const char *email);
+
+/* ------------------------------------------------------------------ */
+/* notify.c: mails to members (catalogue text, header-safe building) */
+
+/*
+ * Send a mail to addr with subject and body from the catalogue keys
+ * "mail_<kind>_subject" / "mail_<kind>_body", the body followed by link
+ * (may be NULL) and the catalogue footer.  0 or -1 (logged).
+ */
+int		 notify(struct req *, const char *addr, const char *kind,
+		    const char *link);
+
+#endif /* PORTAL_APP_H */

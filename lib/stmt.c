@@ -1,0 +1,96 @@
+/*
+ * stmt.c: every SQL statement the programs run, with '?' placeholders.
+ * No SQL text is ever built from request data; handlers name a row here.
+ */
+#include <string.h>
+
+#include "app.h"
+
+#define MEMBER_COLS "id, email_enc, name_enc, name_kana_enc, phone_enc, " \
+	"postal_code_enc, address_enc, role, state, version, created_at"
+
+const struct stmt_def stmt_defs[ST__MAX] = {
+	/* ST_PING */
+	{ "SELECT 1", 0, true },
+	/* ST_MEMBER_BY_INDEX */
+	{ "SELECT id, password_hash, role, state FROM members "
+	  "WHERE email_idx = ?", 1, true },
+	/* ST_MEMBER_INSERT: blobs are filled by ST_MEMBER_SET_PII once the
+	 * id (part of the associated data) is known. */
+	{ "INSERT INTO members (email_idx, email_enc, name_enc, name_kana_enc, "
+	  "phone_enc, postal_code_enc, address_enc, password_hash, role, state, "
+	  "must_change_password, created_at, updated_at) "
+	  "VALUES (?, '', '', '', '', '', '', ?, ?, ?, ?, UTC_TIMESTAMP(6), "
+	  "UTC_TIMESTAMP(6))", 5, false },
+	/* ST_MEMBER_SET_PII */
+	{ "UPDATE members SET email_enc = ?, name_enc = ?, name_kana_enc = ?, "
+	  "phone_enc = ?, postal_code_enc = ?, address_enc = ? WHERE id = ?",
+	  7, false },
+	/* ST_MEMBER_GET */
+	{ "SELECT " MEMBER_COLS " FROM members WHERE id = ?", 1, true },
+	/* ST_MEMBER_UPDATE_PROFILE: optimistic locking on version */
+	{ "UPDATE members SET name_enc = ?, name_kana_enc = ?, phone_enc = ?, "
+	  "postal_code_enc = ?, address_enc = ?, version = version + 1, "
+	  "updated_at = UTC_TIMESTAMP(6) WHERE id = ? AND version = ?",
+	  7, false },
+	/* ST_MEMBER_ACTIVATE */
+	{ "UPDATE members SET state = 'active', verified_at = UTC_TIMESTAMP(6), "
+	  "updated_at = UTC_TIMESTAMP(6), version = version + 1 "
+	  "WHERE id = ? AND state = 'pending'", 1, false },
+	/* ST_MEMBER_SET_HASH */
+	{ "UPDATE members SET password_hash = ? WHERE id = ?", 2, false },
+	/* ST_MEMBER_COUNT_ROLE */
+	{ "SELECT COUNT(*) FROM members WHERE role = ?", 1, true },
+	/* ST_MEMBER_LIST */
+	{ "SELECT id, role, state, email_enc, created_at FROM members "
+	  "WHERE role = ? OR ? = '' ORDER BY id", 2, true },
+	/* ST_MEMBER_SET_STATE */
+	{ "UPDATE members SET state = ?, updated_at = UTC_TIMESTAMP(6), "
+	  "version = version + 1 WHERE id = ?", 2, false },
+	/* ST_MEMBER_DELETE */
+	{ "DELETE FROM members WHERE id = ?", 1, false },
+	/* ST_SESSION_INSERT */
+	{ "INSERT INTO sessions (token_hash, member_id, created_at, last_seen, "
+	  "ip, user_agent) VALUES (?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), "
+	  "?, ?)", 4, false },
+	/* ST_SESSION_GET: ages in seconds computed by the server's clock */
+	{ "SELECT s.member_id, m.role, m.state, "
+	  "TIMESTAMPDIFF(SECOND, s.created_at, UTC_TIMESTAMP(6)), "
+	  "TIMESTAMPDIFF(SECOND, s.last_seen, UTC_TIMESTAMP(6)) "
+	  "FROM sessions s JOIN members m ON m.id = s.member_id "
+	  "WHERE s.token_hash = ?", 1, true },
+	/* ST_SESSION_TOUCH */
+	{ "UPDATE sessions SET last_seen = UTC_TIMESTAMP(6) "
+	  "WHERE token_hash = ?", 1, false },
+	/* ST_SESSION_DELETE */
+	{ "DELETE FROM sessions WHERE token_hash = ?", 1, false },
+	/* ST_SESSION_DELETE_MEMBER */
+	{ "DELETE FROM sessions WHERE member_id = ?", 1, false },
+	/* ST_SESSION_PURGE: rows past the longest timeouts */
+	{ "DELETE FROM sessions WHERE "
+	  "last_seen < UTC_TIMESTAMP(6) - INTERVAL ? SECOND OR "
+	  "created_at < UTC_TIMESTAMP(6) - INTERVAL ? SECOND", 2, false },
+	/* ST_TOKEN_INSERT */
+	{ "INSERT INTO tokens (token_hash, member_id, purpose, created_at, "
+	  "expires_at) VALUES (?, ?, ?, UTC_TIMESTAMP(6), "
+	  "UTC_TIMESTAMP(6) + INTERVAL ? SECOND)", 4, false },
+	/* ST_TOKEN_GET */
+	{ "SELECT member_id FROM tokens WHERE token_hash = ? AND purpose = ? "
+	  "AND used_at IS NULL AND expires_at > UTC_TIMESTAMP(6)", 2, true },
+	/* ST_TOKEN_USE */
+	{ "UPDATE tokens SET used_at = UTC_TIMESTAMP(6) WHERE token_hash = ? "
+	  "AND purpose = ? AND used_at IS NULL "
+	  "AND expires_at > UTC_TIMESTAMP(6)", 2, false },
+	/* ST_TOKEN_PURGE */
+	{ "DELETE FROM tokens WHERE expires_at < UTC_TIMESTAMP(6) - "
+	  "INTERVAL 7 DAY", 0, false },
+	/* ST_AUDIT_INSERT */
+	{ "INSERT INTO audit_log (at, actor_id, actor_role, ip, session_ref, "
+	  "request_id, action, target_id, result, details) "
+	  "VALUES (UTC_TIMESTAMP(6), ?, ?, ?, ?, ?, ?, ?, ?, ?)", 9, false },
+	/* ST_MIGRATION_GET (portalctl) */
+	{ "SELECT version FROM schema_migrations WHERE version = ?", 1, true },
+	/* ST_MIGRATION_PUT (portalctl) */
+	{ "INSERT INTO schema_migrations (version, name, applied_at) "
+	  "VALUES (?, ?, UTC_TIMESTAMP(6))", 2, false },
+};
