@@ -60,8 +60,8 @@ static const char *check_command(const char *);
 #define UINT(f, lo, hi, d) \
 	{ #f, CT_UINT, offsetof(struct config, f), FSIZE(f), lo, hi, 0, NULL, d }
 #define SECRET(k, f) \
-	{ k, CT_SECRET, offsetof(struct config, f), FSIZE(f), 0, 0, 0, NULL, \
-	    NULL }
+	{ k, CT_SECRET, offsetof(struct config, f), FSIZE(f), 0, 0, CF_EMPTY, \
+	    NULL, NULL }
 
 static const struct conf_key conf_keys[] = {
 	STR(environment, 0, check_environment, "production"),
@@ -80,7 +80,7 @@ static const struct conf_key conf_keys[] = {
 	PATH(sql_dir, 0, "/usr/share/portal/sql"),
 	PATH(maintenance_flag, 0, "/var/lib/portal/maintenance"),
 	STR(mail_command, 0, check_command, "/usr/sbin/sendmail -t -i"),
-	STR(mail_from, 0, check_email, "noreply@localhost"),
+	STR(mail_from, 0, check_email, "noreply@localhost.localdomain"),
 	STR(mail_from_name, CF_EMPTY, NULL, "会員ポータル"),
 	UINT(session_idle, 60, 86400, "1800"),
 	UINT(session_absolute, 300, 604800, "43200"),
@@ -166,25 +166,12 @@ check_timezone(const char *v)
 }
 
 /*
- * mail_from: a valid address, or one whose domain is a single label (the
- * default noreply@localhost).  Note that mail_build refuses the latter:
- * a deployment that sends mail must set a real address.
+ * mail_from: a valid address (mail_build refuses anything else).
  */
 static const char *
 check_email(const char *v)
 {
-	char		 tmp[CONF_STR + 4];
-	const char	*at;
-
-	if (v_email(v) == VERR_OK)
-		return NULL;
-	if ((at = strchr(v, '@')) != NULL && strchr(at, '.') == NULL &&
-	    strlen(v) < CONF_STR) {
-		snprintf(tmp, sizeof(tmp), "%s.a", v);
-		if (v_email(tmp) == VERR_OK)
-			return NULL;
-	}
-	return "is not a valid mail address";
+	return v_email(v) == VERR_OK ? NULL : "is not a valid mail address";
 }
 
 /* mail_command: absolute program path, at most 16 words. */
@@ -348,6 +335,10 @@ conf_set(struct config *c, const struct conf_key *k, const char *v,
 		store_uint(field, k->size, num);
 		return 0;
 	case CT_SECRET:
+		if (n == 0) {		/* no password (e.g. unix_socket) */
+			((char *)field)[0] = '\0';
+			return 0;
+		}
 		why = read_secret(v, (char *)field, k->size, &errnum);
 		if (why != NULL) {
 			if (errnum != 0)

@@ -88,7 +88,7 @@ test_defaults(void)
 	is_str(c.maintenance_flag, "/var/lib/portal/maintenance",
 	    "maintenance_flag");
 	is_str(c.mail_command, "/usr/sbin/sendmail -t -i", "mail_command");
-	is_str(c.mail_from, "noreply@localhost", "mail_from");
+	is_str(c.mail_from, "noreply@localhost.localdomain", "mail_from");
 	is_str(c.mail_from_name, "会員ポータル", "mail_from_name");
 	is_int(c.session_idle, 1800, "session_idle");
 	is_int(c.session_absolute, 43200, "session_absolute");
@@ -338,7 +338,8 @@ test_secret_files(void)
 	snprintf(text, sizeof(text), "db_password_file = %s/missing.pw\n",
 	    dir);
 	refused(text, "line 1: db_password_file: cannot open");
-	refused("db_password_file = \n", "db_password_file: empty value");
+	accepted(&c, "db_password_file = \n", "empty db_password_file: no password");
+	is_str(c.db_password, "", "no password set");
 	snprintf(text, sizeof(text), "db_admin_password_file = %s\n", dir);
 	refused(text, "db_admin_password_file: cannot read");
 
