@@ -14,6 +14,9 @@
 #   PORTAL_WAF=off       start Apache without ModSecurity (default on)
 #   PORTAL_SANITIZE=1    build in build-asan/ with --enable-sanitizers and
 #                        run those programs
+#   PORTAL_PORT=N        https port instead of 8443 (http: PORTAL_HTTP_PORT,
+#                        default 8080), to run a second work tree's instance
+#                        beside the first; remembered in var/ports
 #
 # Everything the dev instance writes lives under ./var (git-ignored); the
 # builds live in ./build and ./build-asan.  The system's own Apache and
@@ -26,8 +29,16 @@ RUN=$VAR/run
 LOG=$VAR/log
 cd "$ROOT"
 
-HTTPS_URL=https://127.0.0.1:8443
-HTTP_URL=http://127.0.0.1:8080
+# Ports: environment, else what "up" remembered, else the defaults.
+read -r SAVED_HTTPS SAVED_HTTP 2>/dev/null <"$VAR/ports" || true
+HTTPS_PORT=${PORTAL_PORT:-${SAVED_HTTPS:-8443}}
+HTTP_PORT=${PORTAL_HTTP_PORT:-${SAVED_HTTP:-8080}}
+[[ $HTTPS_PORT =~ ^[0-9]+$ && $HTTP_PORT =~ ^[0-9]+$ ]] || {
+	echo "dev.sh: bad port number" >&2
+	exit 64
+}
+HTTPS_URL=https://127.0.0.1:$HTTPS_PORT
+HTTP_URL=http://127.0.0.1:$HTTP_PORT
 DB_SOCK=$RUN/mysqld.sock
 DB_PID=$RUN/mariadb.pid
 HTTPD_PID=$RUN/httpd.pid
@@ -225,7 +236,9 @@ stop_pid() {
 	done
 	if kill -0 "$pid" 2>/dev/null; then
 		warn "$name did not stop within 20 s: KILL"
-		if [[ $(ps -o pgid= -p "$pid" | tr -d ' ') == "$pid" ]]; then
+		# Field 5 of /proc/PID/stat is the process group (comm, field 2,
+		# is in parentheses and has no spaces for apache2/mariadbd).
+		if [[ $(awk '{ print $5 }' "/proc/$pid/stat" 2>/dev/null) == "$pid" ]]; then
 			kill -KILL -- "-$pid" 2>/dev/null || true
 		else
 			kill -KILL "$pid" 2>/dev/null || true
@@ -252,7 +265,7 @@ db_setup() {
 	chmod 0640 "$VAR/keys/db.pass"
 	pass=$(cat "$VAR/keys/db.pass")
 	[[ $pass =~ ^[A-Za-z0-9]{20,}$ ]] || die "var/keys/db.pass is not a generated password"
-	mariadb --no-defaults --socket="$DB_SOCK" -u root <<-SQL
+	mariadb --no-defaults --default-character-set=utf8mb4 --socket="$DB_SOCK" -u root <<-SQL
 		CREATE DATABASE IF NOT EXISTS portal CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
 		CREATE USER IF NOT EXISTS 'portal_web'@'localhost' IDENTIFIED BY '$pass';
 		ALTER USER 'portal_web'@'localhost' IDENTIFIED BY '$pass';
@@ -375,9 +388,11 @@ waf_mode() {
 # gen_httpd_conf OUT BUILD WAF(on|off) SAN(0|1)
 gen_httpd_conf() {
 	local out=$1 b=$2 waf=$3 san=$4
-	awk -v root="$ROOT" -v var="$VAR" -v build="$b" -v waf="$waf" -v san="$san" '
+	awk -v root="$ROOT" -v var="$VAR" -v build="$b" -v waf="$waf" -v san="$san" \
+	    -v https_port="$HTTPS_PORT" -v http_port="$HTTP_PORT" '
 	function subst(s) {
 		gsub(/@ROOT@/, root, s); gsub(/@VAR@/, var, s); gsub(/@BUILD@/, build, s)
+		gsub(/@HTTPS_PORT@/, https_port, s); gsub(/@HTTP_PORT@/, http_port, s)
 		return s
 	}
 	/^#@WAF_BEGIN/ { skip = (waf != "on"); next }
@@ -422,6 +437,7 @@ apache_start() {
 	fi
 	mv -f "$new" "$HTTPD_CONF"
 	echo "$waf" >"$VAR/waf"
+	echo "$HTTPS_PORT $HTTP_PORT" >"$VAR/ports"
 	if pid_alive "$HTTPD_PID" apache2 httpd; then
 		# Picks up a changed configuration and restarts the programs
 		# (mod_fcgid respawns them from the freshly built binaries).
@@ -485,7 +501,11 @@ cmd_status() {
 	else
 		echo "MariaDB:  not running"
 	fi
-	echo "WAF:      $(cat "$VAR/waf" 2>/dev/null || echo unknown) (ModSecurity + OWASP CRS)"
+	case $(cat "$VAR/waf" 2>/dev/null || echo unknown) in
+	on) echo "WAF:      on (ModSecurity + OWASP CRS 3.3.4, paranoia level 1)" ;;
+	off) echo "WAF:      off (started with PORTAL_WAF=off)" ;;
+	*) echo "WAF:      unknown" ;;
+	esac
 	b=$(cat "$VAR/build" 2>/dev/null || echo none)
 	echo "build:    $b$([[ $b == build-asan ]] && echo ' (ASan/UBSan)')"
 	echo "logs:     var/log/  mail: var/mail/  config: var/portal.conf"
@@ -503,7 +523,8 @@ cmd_db() {
 }
 
 cmd_sql() {
-	exec mariadb --no-defaults --socket="$DB_SOCK" -u root portal "$@"
+	exec mariadb --no-defaults --default-character-set=utf8mb4 \
+	    --socket="$DB_SOCK" -u root portal "$@"
 }
 
 cmd_ctl() {
@@ -546,6 +567,7 @@ stack_up() {
 
 portal_test_env() {
 	export PORTAL_ROOT=$ROOT PORTAL_URL=$HTTPS_URL PORTAL_CA=$VAR/tls/cert.pem
+	export PORTAL_HTTP_URL=$HTTP_URL
 }
 
 test_integration() {
@@ -599,6 +621,8 @@ test_distcheck() {
 
 cmd_test() {
 	trap 'cmd_down >/dev/null 2>&1 || true; cleanup_policy' EXIT
+	# var/ports goes with var/: keep the ports for the dev.sh children.
+	export PORTAL_PORT=$HTTPS_PORT PORTAL_HTTP_PORT=$HTTP_PORT
 	cmd_down
 	rm -rf "$VAR" "$ROOT/build" "$ROOT/build-asan"
 	install_pkgs "${BUILD_PKGS[@]}" "${RUN_PKGS[@]}" "${TEST_PKGS[@]}"
@@ -637,7 +661,7 @@ cmd_test() {
 }
 
 usage() {
-	sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+	awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
 }
 
 main() {

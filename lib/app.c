@@ -363,6 +363,7 @@ handle(struct req *r, const struct route *routes, size_t n)
 	const struct route	*rt;
 	const char		*uri, *q, *ck;
 	char			 maint[1024];
+	struct db_res		 ping;
 	enum perr		 pe;
 	int			 st, rc;
 	size_t			 plen;
@@ -429,8 +430,13 @@ handle(struct req *r, const struct route *routes, size_t n)
 		if (session_token_ok(ck))
 			memcpy(r->token, ck, TOKEN_B64 + 1);
 	}
-	if (!(rt->flags & RF_NO_DB) &&
-	    (rc = session_load(r)) != DB_OK) {
+	/*
+	 * Every screen that needs the database checks it is there (a signed
+	 * out visitor's form too: it could not be submitted otherwise).
+	 */
+	if (!(rt->flags & RF_NO_DB) && (rc = session_token_ok(r->token) ?
+	    session_load(r) : db_exec(r->ctx->db, &r->a, ST_PING, NULL, 0,
+	    &ping)) != DB_OK) {
 		plog(LOG_ERR_, "session: %s", db_errstr(r->ctx->db));
 		(void)req_error(r, 503, "err_unavailable");
 		return;

@@ -118,8 +118,12 @@ http_head(struct buf *out, const struct req *r, const char *content_type,
 	if (r->ctx != NULL && r->ctx->ready &&
 	    strcmp(r->ctx->conf.environment, "development") == 0)
 		buf_printf(out, "X-Portal-Process: %ld\r\n", (long)getpid());
-	buf_printf(out, "X-Portal-Member: %llu\r\n", r->sess != NULL ?
-	    (unsigned long long)r->sess->member_id : 0ULL);
+	/* Noted into the access log by Apache, then removed (never sent). */
+	if (r->sess != NULL)
+		buf_printf(out, "X-Portal-Member: %llu\r\n",
+		    (unsigned long long)r->sess->member_id);
+	else
+		buf_puts(out, "X-Portal-Member: -\r\n");
 	buf_puts(out, "\r\n");
 	return 0;
 }

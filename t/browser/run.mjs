@@ -22,7 +22,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = process.env.PORTAL_ROOT || resolve(here, '..', '..');
-const URL_BASE = (process.env.PORTAL_URL || 'https://127.0.0.1:8443').replace(/\/+$/, '');
+const URL_BASE = (process.env.PORTAL_URL
+    || `https://127.0.0.1:${process.env.PORTAL_PORT || 8443}`).replace(/\/+$/, '');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const MAILDIR = join(ROOT, 'var', 'mail');
 const SHOTDIR = join(ROOT, 'var', 'screenshots');
@@ -123,7 +124,7 @@ try {
 	page.setDefaultTimeout(15000);
 	page.on('console', (msg) => {
 		if (msg.type() === 'error')
-			problems.push(`console error on ${page.url()}: ${msg.text()}`);
+			problems.push(`console error on ${page.url()}: ${msg.text()} (${msg.location().url || "no url"})`);
 	});
 	page.on('pageerror', (err) => problems.push(`page error on ${page.url()}: ${err.message}`));
 	page.on('response', (res) => {

@@ -19,7 +19,8 @@ unlike($r->raw, qr/@/, '/healthz shows no mail address');
 # http -> https on the same path and query
 {
 	my $h = HTTP::Tiny->new(max_redirect => 0, keep_alive => 0, timeout => 30);
-	(my $http = $URL) =~ s{\Ahttps://([^/:]+)(?::\d+)?}{http://$1:8080};
+	my $hp = $ENV{PORTAL_HTTP_PORT} // 8080;
+	(my $http = $URL) =~ s{\Ahttps://([^/:]+)(?::\d+)?}{http://$1:$hp};
 	for my $p ('/any', '/login?x=1') {
 		my $res = $h->get("$http$p");
 		ok($res->{status} == 301 || $res->{status} == 308,

@@ -7,7 +7,8 @@ package PortalTest;
 #
 # Environment (defaults in brackets):
 #   PORTAL_ROOT  repository root [two levels above this file]
-#   PORTAL_URL   base URL [https://127.0.0.1:8443]
+#   PORTAL_URL   base URL [https://127.0.0.1:$PORTAL_PORT, port 8443]
+#   PORTAL_HTTP_PORT  plain-http port that redirects [8080]
 #   PORTAL_CA    CA file that verifies the server certificate
 #                [$PORTAL_ROOT/var/tls/cert.pem]
 #
@@ -37,7 +38,7 @@ our @EXPORT_OK = qw(
 our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
 our $ROOT = $ENV{PORTAL_ROOT} // abs_path(dirname(__FILE__) . '/../..');
-our $URL  = $ENV{PORTAL_URL} // 'https://127.0.0.1:8443';
+our $URL  = $ENV{PORTAL_URL} // 'https://127.0.0.1:' . ($ENV{PORTAL_PORT} // 8443);
 $URL =~ s{/+\z}{};
 our $CA   = $ENV{PORTAL_CA} // "$ROOT/var/tls/cert.pem";
 
@@ -82,7 +83,7 @@ sub gen_phone () {
 sub new_member_fields (%o) {
 	my $email = $o{email} // unique_email();
 	$seq++;
-	my $tag = "$$$seq" . (int(time) % 100000);
+	my $tag = $$ . $seq . (int(time) % 100000);
 	my $pw = $o{password} // gen_password();
 	my %f = (
 		email		=> $email,
@@ -284,11 +285,16 @@ sub session_count ($member_id) {
 sub session_rows_for_token ($tok) {
 	my $bytes = decode_base64url($tok);
 	my @h = (sha256_hex($tok), sha256_hex($bytes));
-	my @cols = table_columns('sessions');
+	my @cols = map { $_->[0] } sql(
+	    "SELECT COLUMN_NAME FROM information_schema.COLUMNS"
+	    . " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'sessions'"
+	    . " AND DATA_TYPE IN ('binary', 'varbinary', 'char', 'varchar')"
+	    . " AND CHARACTER_OCTET_LENGTH >= 32");
 	my @cond;
 	for my $col (@cols) {
 		for my $hx (@h) {
-			push @cond, "`$col` = UNHEX('$hx')", "LOWER(`$col`) = '$hx'";
+			push @cond, "BINARY `$col` = UNHEX('$hx')",
+			    "LOWER(`$col`) = BINARY '$hx'";
 		}
 	}
 	return sql_value('SELECT COUNT(*) FROM sessions WHERE '
