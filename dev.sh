@@ -538,7 +538,7 @@ cmd_ctl() {
 # Each layer is a function test_NAME returning 0 (pass) or non-zero (fail);
 # add a layer by writing the function and naming it in LAYERS.
 
-LAYERS=(unit unit_asan integration browser sanitizer_logs distcheck)
+LAYERS=(unit unit_asan integration browser integration_nowaf sanitizer_logs distcheck)
 
 # Layers run in a subshell with errexit on: the first failing command
 # fails the layer.
@@ -578,6 +578,19 @@ test_integration() {
 	fi
 	portal_test_env
 	prove -I t/lib -r t/integration
+}
+
+# The same suite again with ModSecurity switched off: the application
+# itself must refuse every attack the suite sends (the WAF is a second
+# line, not the first).
+test_integration_nowaf() {
+	stack_up
+	PORTAL_SANITIZE=1 PORTAL_WAF=off "$ROOT/dev.sh" up
+	portal_test_env
+	local rc=0
+	PORTAL_EXPECT_WAF=off prove -I t/lib -r t/integration || rc=$?
+	PORTAL_SANITIZE=1 PORTAL_WAF=on "$ROOT/dev.sh" up >/dev/null
+	return $rc
 }
 
 test_browser() {

@@ -12,6 +12,9 @@ use Test::More;
 use PortalTest qw(:all);
 
 sub waf_blocked ($r) { $r->code == 403 && !defined $r->pid }
+# dev.sh's integration_nowaf layer runs the suite with ModSecurity off: then
+# every payload must reach the program.
+my $waf_off = ($ENV{PORTAL_EXPECT_WAF} // '') eq 'off';
 
 my @payloads = (
 	{ label => 'plain markup', must_reach => 1,
@@ -50,7 +53,7 @@ for my $p (@payloads) {
 	my $r = $c->submit($page, 'profile-form', { name => $p->{name}, address => $p->{address} });
 	SKIP: {
 		if (waf_blocked($r)) {
-			ok(!$p->{must_reach}, "$L: edit blocked by the WAF (allowed for this payload)") or diag($r->describe);
+			ok(!$p->{must_reach} && !$waf_off, "$L: edit blocked by the WAF (allowed for this payload)") or diag($r->describe);
 			my $now = $c->get('/profile')->form('profile-form')->{fields};
 			is($now->{name}, $before->{name}, "$L: blocked by the WAF, profile unchanged");
 			skip "$L: edit blocked by ModSecurity before the program; "
@@ -89,7 +92,7 @@ for my $p (@payloads) {
 	my $reg = eval { register_member(name => $p->{name}, address => $p->{address}) };
 	SKIP: {
 		if (!$reg) {
-			ok(!$p->{must_reach}, "$L: registration reached the program") or diag($@);
+			ok(!$p->{must_reach} && !$waf_off, "$L: registration reached the program") or diag($@);
 			like($@, qr/-> 403/, "$L: registration refused only by the WAF") or diag($@);
 			skip "$L: registration blocked by ModSecurity", 3;
 		}
