@@ -128,7 +128,7 @@ login_post(struct req *r)
 			    db_errstr(ctx->db));
 		wipe(newhash, sizeof(newhash));
 	}
-	if ((rc = session_start(r, id, role)) != DB_OK) {
+	if (session_start(r, id, role) != DB_OK) {
 		plog(LOG_ERR_, "session start: %s", db_errstr(ctx->db));
 		return req_error(r, 503, "err_unavailable");
 	}

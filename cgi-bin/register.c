@@ -167,8 +167,8 @@ register_post(struct req *r)
 	if (member_email_index(&ctx->keys, email, idx) != 0)
 		return req_error(r, 500, "err_internal");
 	arg = ARG_B(idx, sizeof(idx));
-	if ((rc = db_exec(ctx->db, &r->a, ST_MEMBER_BY_INDEX, &arg, 1,
-	    &res)) != DB_OK) {
+	if (db_exec(ctx->db, &r->a, ST_MEMBER_BY_INDEX, &arg, 1,
+	    &res) != DB_OK) {
 		plog(LOG_ERR_, "register: %s", db_errstr(ctx->db));
 		return req_error(r, 503, "err_unavailable");
 	}

@@ -365,7 +365,7 @@ handle(struct req *r, const struct route *routes, size_t n)
 	char			 maint[1024];
 	struct db_res		 ping;
 	enum perr		 pe;
-	int			 st, rc;
+	int			 st;
 	size_t			 plen;
 
 	r->method = method_parse(io_param(r, "REQUEST_METHOD"));
@@ -434,7 +434,7 @@ handle(struct req *r, const struct route *routes, size_t n)
 	 * Every screen that needs the database checks it is there (a signed
 	 * out visitor's form too: it could not be submitted otherwise).
 	 */
-	if (!(rt->flags & RF_NO_DB) && (rc = session_token_ok(r->token) ?
+	if (!(rt->flags & RF_NO_DB) && (session_token_ok(r->token) ?
 	    session_load(r) : db_exec(r->ctx->db, &r->a, ST_PING, NULL, 0,
 	    &ping)) != DB_OK) {
 		plog(LOG_ERR_, "session: %s", db_errstr(r->ctx->db));

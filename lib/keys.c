@@ -317,6 +317,7 @@ int
 keyring_init_dir(const char *dir, char *err, size_t errcap)
 {
 	char		 path[PATH_MAX], content[KEY_ID_MAX + 80];
+	size_t		 n;
 	char		 id[KEY_ID_MAX + 1];
 	unsigned char	 key[32];
 	struct tm	 tm;
@@ -340,13 +341,16 @@ keyring_init_dir(const char *dir, char *err, size_t errcap)
 			    path);
 			goto out;
 		}
+		/* "ID HEX64\n" for data.key, "HEX64\n" for the others. */
+		n = 0;
 		if (i == KF_DATA) {
-			memcpy(content, id, strlen(id));
-			content[strlen(id)] = ' ';
-			hex_encode(content + strlen(id) + 1, key, 32);
-		} else
-			hex_encode(content, key, 32);
-		strcat(content, "\n");
+			n = strlen(id);
+			memcpy(content, id, n);
+			content[n++] = ' ';
+		}
+		hex_encode(content + n, key, 32);
+		content[n + 64] = '\n';
+		content[n + 65] = '\0';
 		r = create_key_file(path, content, err, errcap);
 		wipe(content, sizeof(content));
 		if (r == -1)
