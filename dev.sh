@@ -50,7 +50,7 @@ FIRST_ADMIN=admin@portal.example.jp
 TZ_DISPLAY=Asia/Tokyo
 
 BUILD_PKGS=(gcc make autoconf automake pkg-config libfcgi-dev libmariadb-dev
-	libssl-dev libargon2-dev)
+	libssl-dev libargon2-dev libqrencode-dev)
 RUN_PKGS=(apache2 libapache2-mod-fcgid libapache2-mod-security2 modsecurity-crs
 	mariadb-server mariadb-client openssl curl ca-certificates tzdata)
 TEST_PKGS=(perl libwww-perl libwww-mechanize-perl libio-socket-ssl-perl
@@ -568,6 +568,9 @@ stack_up() {
 portal_test_env() {
 	export PORTAL_ROOT=$ROOT PORTAL_URL=$HTTPS_URL PORTAL_CA=$VAR/tls/cert.pem
 	export PORTAL_HTTP_URL=$HTTP_URL
+	# Built helpers of the tests (t/integration/db_layer) of the stack's build.
+	PORTAL_BUILD=$(build_dir)
+	export PORTAL_BUILD
 }
 
 test_integration() {

@@ -30,12 +30,10 @@ static const struct {
 static int
 register_page(struct req *r, int status)
 {
-	const struct config	*c = &r->ctx->conf;
+	struct policy	 p;
 
-	tpl_setf(r->vars, "password_help", "%s%u%s%u%s",
-	    msg_get("help_password_a"), c->password_min_length,
-	    msg_get("help_password_b"), c->password_max_length,
-	    msg_get("help_password_c"));
+	policy_for_role(&r->ctx->conf, ROLE_MEMBER, &p);
+	pwform_help(r, &p);
 	req_ensure_token(r);
 	return req_page(r, status, "register", "title_register");
 }
@@ -134,7 +132,7 @@ register_post(struct req *r)
 	const char		*pw = req_param(r, "password");
 	const char		*pw2 = req_param(r, "password_confirm");
 	const char		*val[sizeof(fields) / sizeof(fields[0])];
-	const char		*perr;
+	struct policy		 pol;
 	char			 hash[PASSWORD_HASH_MAX];
 	unsigned char		 idx[32];
 	struct db_arg		 arg;
@@ -155,8 +153,8 @@ register_post(struct req *r)
 		if ((e = fields[i].check(val[i])) != VERR_OK)
 			req_field_error(r, fields[i].key, verr_msgkey(e));
 	}
-	if ((perr = policy_check(&ctx->conf, pw, email)) != NULL)
-		req_field_error(r, "password", perr);
+	policy_for_role(&ctx->conf, ROLE_MEMBER, &pol);
+	(void)pwform_check(r, &pol, "password", pw, email, val[0], val[1]);
 	if (*pw2 == '\0')
 		req_field_error(r, "password_confirm", "err_required");
 	else if (strcmp(pw, pw2) != 0)

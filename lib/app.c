@@ -332,24 +332,33 @@ ctx_load(struct ctx *ctx)
 }
 
 /*
- * Find the route for the request; sets *status to 404/405 if none.
+ * Find the route for the request; sets *status to 404, or to 405 with
+ * r->allow listing the methods the path has.
  */
 static const struct route *
-route_find(const struct req *r, const struct route *routes, size_t n,
-    int *status)
+route_find(struct req *r, const struct route *routes, size_t n, int *status)
 {
 	size_t		 i;
 	enum method	 m = r->method == M_HEAD ? M_GET : r->method;
-	bool		 path_seen = false;
+	bool		 get = false, post = false;
 
 	for (i = 0; i < n; i++) {
 		if (strcmp(routes[i].path, r->path) != 0)
 			continue;
-		path_seen = true;
 		if (routes[i].method == m)
 			return &routes[i];
+		if (routes[i].method == M_GET)
+			get = true;
+		else if (routes[i].method == M_POST)
+			post = true;
 	}
-	*status = path_seen ? 405 : 404;
+	*status = get || post ? 405 : 404;
+	if (get && post)
+		r->allow = "GET, HEAD, POST";
+	else if (get)
+		r->allow = "GET, HEAD";
+	else if (post)
+		r->allow = "POST";
 	return NULL;
 }
 

@@ -114,7 +114,9 @@ uint64_t	 db_u64(const struct db_res *, size_t row, size_t col);
 /*
  * Run fn inside a transaction; commit when it returns 0, roll back
  * otherwise.  On DB_RETRY (deadlock, Galera certification failure) or a
- * lost connection the whole transaction is run again, up to 3 attempts.
+ * connection lost before COMMIT the whole transaction is run again, up to
+ * 3 attempts; a connection lost during COMMIT returns DB_UNAVAILABLE (the
+ * outcome is unknown, so nothing is run twice).
  * Returns fn's result, or a negative enum db_err.
  */
 int		 db_txn(struct db *, int (*fn)(struct db *, void *), void *arg);
@@ -183,6 +185,7 @@ struct req {
 	/* output */
 	int		 status;
 	const char	*location;	/* redirect target (path) */
+	const char	*allow;		/* Allow header of a 405 */
 	const char	*tpl;		/* template to render */
 	const char	*text;		/* text/plain body instead */
 	struct tpl_vars	*vars;
@@ -351,14 +354,123 @@ void		 audit_cli(struct db *, struct arena *, const char *operator_name,
 		    const char *details);
 
 /* ------------------------------------------------------------------ */
-/* policy.c */
+/* policy.c: the password policy (AUTH-1) */
 
 /*
- * Check pw against the password policy; NULL if acceptable, else the
- * message key of the first rule it breaks.  email may be NULL.
+ * The rules, in the order they are reported.  Each failed rule is one bit
+ * (1u << rule) of policy_failures() and one catalogue key of
+ * policy_check_all().
+ */
+enum policy_rule {
+	PR_REQUIRED,		/* empty or missing: err_required (alone) */
+	PR_CHARSET,		/* invalid UTF-8 (alone) or a control char */
+	PR_SHORT,		/* fewer than min_len code points */
+	PR_LONG,		/* more than max_len code points */
+	PR_CLASSES,		/* fewer than min_classes of the 4 classes */
+	PR_COMMON,		/* on the bundled list of common passwords */
+	PR_CONTAINS_ID,		/* contains the mail local part */
+	PR_CONTAINS_NAME,	/* contains a word of the name or kana */
+	PR__MAX
+};
+
+/*
+ * One role's policy.  Classes are ASCII upper case, ASCII lower case,
+ * ASCII digit and symbol (everything else: punctuation, space, any
+ * non-ASCII character); lengths count code points.
+ */
+struct policy {
+	unsigned	 min_len;
+	unsigned	 max_len;
+	unsigned	 min_classes;	/* 1..4 */
+	bool		 check_common;
+	bool		 check_personal;
+};
+
+/*
+ * A procurement variant of AUTH-1.  A policy satisfies it when min_len >=
+ * min_len, min_classes >= min_classes and, if needs_personal, it has
+ * check_personal ("no proper nouns").
+ */
+struct policy_variant {
+	const char	*id;		/* "000", "002 #23", "003 #14" */
+	const char	*text;		/* the requirement, in English */
+	unsigned	 min_len;
+	unsigned	 min_classes;
+	bool		 needs_personal;
+};
+
+extern const struct policy_variant	policy_variants[];
+extern const size_t			policy_nvariants;
+
+/*
+ * Generated at build time from data/common-passwords.txt by
+ * tools/embed-wordlist.sh (common_passwords.c): lower case, strictly
+ * sorted by strcmp, each at most POLICY_COMMON_MAX bytes.
+ */
+#define POLICY_COMMON_MAX	64
+extern const char *const	common_passwords[];
+extern const size_t		common_npasswords;
+
+/*
+ * The policy of role from c: members (and ROLE_ANON, i.e. registration)
+ * get password_*; operators and administrators get admin_password_*
+ * raised to the member values where those are stricter, so an
+ * administrator's policy is never weaker than a member's.
+ */
+void		 policy_for_role(const struct config *, enum role,
+		    struct policy *);
+/* True if p satisfies variant v (see struct policy_variant). */
+bool		 policy_satisfies(const struct policy *,
+		    const struct policy_variant *);
+/*
+ * True if pw (any case) is a common password: on the bundled list after
+ * ASCII lower-casing, or a list entry with only ASCII digits and symbols
+ * appended ("Password123!") or only prepended ("!!dragon").
+ */
+bool		 policy_is_common(const char *pw);
+/*
+ * Check pw against p; the bit mask (1u << enum policy_rule) of every rule
+ * it breaks, 0 if acceptable.  email, name and kana may be NULL or "":
+ * the mail's local part (before '@', when >= 3 characters) and each word
+ * of name and kana (split on spaces, U+3000, "・" and ",.-"; words of >= 2
+ * characters) must not occur in pw, ASCII letters compared without case,
+ * anything else code point by code point.  An empty pw gives PR_REQUIRED
+ * only, invalid UTF-8 PR_CHARSET only.  No allocation; temporary copies
+ * of the password are wiped.
+ */
+unsigned	 policy_failures(const struct policy *, const char *pw,
+		    const char *email, const char *name, const char *kana);
+/* Catalogue key of a failed rule under p (PR_CLASSES depends on p). */
+const char	*policy_msgkey(const struct policy *, enum policy_rule);
+/*
+ * As policy_failures, reporting catalogue keys: keys[0..min(n, maxkeys))
+ * get the keys of the failed rules in enum order, and the number n of
+ * failed rules is returned (0: acceptable).  keys may be NULL when
+ * maxkeys is 0.
+ */
+unsigned	 policy_check_all(const struct policy *, const char *pw,
+		    const char *email, const char *name, const char *kana,
+		    const char *keys[], size_t maxkeys);
+/*
+ * Compatibility wrapper: the member policy of c, no name or kana; NULL if
+ * acceptable, else the catalogue key of the first rule broken.
  */
 const char	*policy_check(const struct config *, const char *pw,
 		    const char *email);
+
+/* ------------------------------------------------------------------ */
+/* pwform.c: the password field of forms */
+
+/* Set template variable password_help from policy p. */
+void		 pwform_help(struct req *, const struct policy *);
+/*
+ * Check pw against p and report every failed rule on field: one field
+ * error, and with several failures the list "<field>_failures" (items
+ * with "text").  Returns the number of failed rules.
+ */
+unsigned	 pwform_check(struct req *, const struct policy *,
+		    const char *field, const char *pw, const char *email,
+		    const char *name, const char *kana);
 
 /* ------------------------------------------------------------------ */
 /* notify.c: mails to members (catalogue text, header-safe building) */

@@ -91,7 +91,12 @@ static const struct conf_key conf_keys[] = {
 	UINT(argon2_t, 1, 100, "2"),
 	UINT(argon2_p, 1, 64, "1"),
 	UINT(password_min_length, 8, 128, "16"),
-	UINT(password_max_length, 16, 1024, "128"),
+	UINT(password_max_length, 64, 1024, "128"),
+	UINT(password_min_classes, 1, 4, "4"),
+	UINT(admin_password_min_length, 8, 128, "16"),
+	UINT(admin_password_min_classes, 1, 4, "4"),
+	UINT(password_check_common, 0, 1, "1"),
+	UINT(password_check_personal, 0, 1, "1"),
 	UINT(max_body, 1024, 16777216, "65536"),
 	UINT(max_params, 1, 1024, "64"),
 	UINT(max_field, 64, 1048576, "8192"),
@@ -452,6 +457,12 @@ conf_cross(const struct config *c, const size_t *lines, char *err,
 	if (c->password_min_length > c->password_max_length) {
 		conf_err(err, errcap, later(lines, "password_min_length",
 		    "password_max_length"), "password_min_length exceeds "
+		    "password_max_length");
+		return -1;
+	}
+	if (c->admin_password_min_length > c->password_max_length) {
+		conf_err(err, errcap, later(lines, "admin_password_min_length",
+		    "password_max_length"), "admin_password_min_length exceeds "
 		    "password_max_length");
 		return -1;
 	}

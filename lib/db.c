@@ -431,6 +431,14 @@ db_txn(struct db *db, int (*fn)(struct db *, void *), void *arg)
 			db->in_txn = false;
 			if (rc == DB_OK)
 				return 0;
+			/*
+			 * A connection lost during COMMIT leaves the outcome
+			 * unknown: running fn again could apply it twice.
+			 * A deadlock or certification failure at COMMIT is a
+			 * definite rollback and is retried below.
+			 */
+			if (rc == DB_UNAVAILABLE)
+				return rc;
 		} else if (db->my != NULL) {
 			(void)db_simple(db, "ROLLBACK");
 			db->in_txn = false;

@@ -106,6 +106,8 @@ http_head(struct buf *out, const struct req *r, const char *content_type,
 			return -1;
 		buf_printf(out, "Location: %s\r\n", r->location);
 	}
+	if (r->allow != NULL && http_header_safe(r->allow))
+		buf_printf(out, "Allow: %s\r\n", r->allow);
 	if (r->retry_after > 0)
 		buf_printf(out, "Retry-After: %u\r\n", r->retry_after);
 	if (r->token_clear || r->token_set) {

@@ -256,8 +256,13 @@ struct config {
 	uint32_t	argon2_m_kib;
 	uint32_t	argon2_t;
 	uint32_t	argon2_p;
-	unsigned	password_min_length;
-	unsigned	password_max_length;
+	unsigned	password_min_length;	/* members, in characters */
+	unsigned	password_max_length;	/* every role */
+	unsigned	password_min_classes;	/* k of upper/lower/digit/symbol */
+	unsigned	admin_password_min_length;	/* operators, admins */
+	unsigned	admin_password_min_classes;
+	unsigned	password_check_common;	/* 0/1: bundled common list */
+	unsigned	password_check_personal; /* 0/1: mail local part, name */
 	/* request limits */
 	size_t		max_body;
 	size_t		max_params;
@@ -474,5 +479,113 @@ enum verr v_address(const char *);
  * trailing whitespace trimmed.
  */
 bool	 maintenance_active(const char *flag, char *msg, size_t cap);
+
+/* ------------------------------------------------------------------ */
+/* totp.c: base32, HOTP/TOTP (RFC 4226/6238, HMAC-SHA-1), recovery codes */
+
+#define TOTP_SECRET_LEN		20	/* bytes of a new secret (160 bits) */
+#define TOTP_SECRET_B32_LEN	32	/* its base32 form, no padding */
+#define TOTP_KEY_MAX		64	/* longest key the module accepts */
+#define TOTP_DIGITS		6
+#define TOTP_PERIOD		30	/* seconds per time step */
+#define TOTP_URI_MAX		1024	/* a comfortable totp_uri() buffer */
+
+/* Recovery codes: 10 characters of RECOVERY_ALPHABET, shown XXXXX-XXXXX. */
+#define RECOVERY_ALPHABET	"23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+#define RECOVERY_CODE_LEN	10
+#define RECOVERY_CODE_BUFSZ	12	/* "XXXXX-XXXXX" and its NUL */
+#define RECOVERY_CODE_COUNT	10	/* codes issued per enrolment */
+
+/*
+ * RFC 4648 base32, upper case, no padding.  encode writes a NUL-terminated
+ * string into out[0..cap) and returns its length, or 0 if cap is too small.
+ */
+size_t	 b32_encode(char *out, size_t cap, const void *in, size_t n);
+/*
+ * Decode in[0..n): letters in either case, spaces ignored.  Refuses '=',
+ * any other character, impossible lengths and non-zero unused bits.
+ * Returns the byte count or -1 (out wiped) on bad input / small buffer.
+ */
+ssize_t	 b32_decode(void *out, size_t cap, const char *in, size_t n);
+
+/* Time step (counter) of time now: floor(now / 30), or -1 if now < 0. */
+int64_t	 totp_step(time_t now);
+/*
+ * HOTP value (RFC 4226, HMAC-SHA-1, dynamic truncation) of counter step
+ * under key[0..keylen), which is the TOTP value (RFC 6238) of time step
+ * step.  digits is 6..8; out gets that many ASCII digits and a NUL.
+ * Returns 0, or -1 on bad arguments (keylen 0 or > TOTP_KEY_MAX).
+ */
+int	 totp_code(const unsigned char *key, size_t keylen, uint64_t step,
+	    unsigned digits, char out[9]);
+/*
+ * Check a 6-digit code at time now against steps -1, 0 and +1 around now.
+ * All three windows are computed and compared in constant time, without
+ * early exit.  Steps <= last_step (the last step accepted for this key;
+ * pass -1 if none) are refused so a code is never accepted twice.
+ * Returns the matched step (store it as the new last_step) or -1 if the
+ * code is not exactly 6 ASCII digits, matches nothing, or is a replay.
+ */
+int64_t	 totp_verify(const unsigned char *key, size_t keylen,
+	    const char *code, time_t now, int64_t last_step);
+/* Fresh random secret of TOTP_SECRET_LEN bytes; 0 or -1 (RNG failure). */
+int	 totp_secret_new(unsigned char out[TOTP_SECRET_LEN]);
+/*
+ * Key URI for authenticator apps into out[0..cap):
+ * otpauth://totp/ISSUER:ACCOUNT?secret=B32&issuer=ISSUER&algorithm=SHA1
+ * &digits=6&period=30, issuer and account percent-encoded (UTF-8 bytes as
+ * %XX).  issuer and account must be non-empty valid UTF-8 without control
+ * characters or ':'.  Returns the length, or -1 (out set to "") on bad
+ * arguments or if cap is too small.
+ */
+int	 totp_uri(char *out, size_t cap, const char *issuer,
+	    const char *account, const unsigned char *key, size_t keylen);
+
+/*
+ * Fill codes[0..n) with distinct fresh recovery codes, each formatted
+ * "XXXXX-XXXXX".  Show them once, store only recovery_code_hash().
+ * 0 or -1 (RNG failure; codes wiped).
+ */
+int	 recovery_codes_new(char codes[][RECOVERY_CODE_BUFSZ], size_t n);
+/*
+ * Normalise user input: drop spaces and hyphens, upper-case ASCII.  The
+ * result must be exactly RECOVERY_CODE_LEN characters of the alphabet.
+ * out gets it and a NUL; 0, or -1 (out set to "") otherwise.
+ */
+int	 recovery_code_normalize(char out[RECOVERY_CODE_LEN + 1],
+	    const char *in);
+/*
+ * HMAC-SHA-256 under key[0..keylen) (a server key) of a normalised code:
+ * the value stored and looked up instead of the code.
+ */
+void	 recovery_code_hash(const unsigned char *key, size_t keylen,
+	    const char *norm, unsigned char out[32]);
+/*
+ * Normalise input, hash it under key and compare with stored in constant
+ * time.  False for input that does not normalise.
+ */
+bool	 recovery_code_match(const unsigned char *key, size_t keylen,
+	    const char *input, const unsigned char stored[32]);
+
+/* ------------------------------------------------------------------ */
+/* qr.c: QR codes (libqrencode) as inline SVG */
+
+#define QR_QUIET	4	/* quiet zone in modules */
+#define QR_SCALE	4	/* CSS pixels per module in width/height */
+#define QR_LABEL_MAX	256	/* bytes of aria-label */
+
+/*
+ * Append to out an <svg> element showing text as a QR code
+ * (QRcode_encodeString: EC level M, hint QR_MODE_8, case-sensitive,
+ * smallest version): viewBox "0 0 N N" with N = modules + 8
+ * (4-module quiet zone), width/height N * QR_SCALE, role="img",
+ * aria-label label (attribute-escaped), a white <rect> and one black
+ * <path> of merged horizontal runs ("Mx yhNv1h-Nz" per run).  Only
+ * presentation attributes: no style, script or external reference.
+ * Returns 0, or -1 with out unchanged if text is empty or too long for a
+ * QR code, or label is empty, not valid UTF-8, has control characters
+ * or is longer than QR_LABEL_MAX bytes.
+ */
+int	 qr_svg(struct buf *out, const char *text, const char *label);
 
 #endif /* PORTAL_H */

@@ -61,9 +61,25 @@ usage(FILE *f)
 	    "  user delete EMAIL --yes       delete an account and everything it owns\n"
 	    "  maintenance on [--message TEXT] | off | status\n"
 	    "                                switch the maintenance page\n"
+	    "  policy show                   print the password policies, the AUTH-1\n"
+	    "                                variants they satisfy and argon2id\n"
 	    "\n"
 	    "The configuration is -c FILE, else $PORTAL_CONF, else " DEFAULT_CONF ".\n"
 	    "Every command accepts --help.\n", f);
+}
+
+/*
+ * Print a command's usage: on stdout when asked for (--help), on stderr
+ * when the command was incomplete.  Returns the exit status.
+ */
+static int
+say_usage(bool incomplete, const char *text)
+{
+	FILE	*f = incomplete ? stderr : stdout;
+
+	fputs(text, f);
+	fputc('\n', f);
+	return incomplete ? 1 : 0;
 }
 
 static bool
@@ -236,11 +252,11 @@ cmd_keys(struct cli *c, int argc, char **argv)
 	int	 n;
 
 	if (argc < 2 || is_help(argc, argv)) {
-		puts("usage: portalctl keys init\n"
+		return say_usage(argc < 2,
+		    "usage: portalctl keys init\n"
 		    "Create the key files that do not exist yet in key_dir\n"
 		    "(data.key, index.key, csrf.key, audit.key; mode 0640).\n"
 		    "Existing keys are never overwritten.");
-		return argc < 2 ? 1 : 0;
 	}
 	if (strcmp(argv[1], "init") != 0)
 		die("keys: unknown subcommand '%s' (see --help)", argv[1]);
@@ -255,11 +271,27 @@ cmd_keys(struct cli *c, int argc, char **argv)
 /* user */
 
 /*
- * A random one-time password meeting the policy: 24 characters with all
- * four classes.
+ * A uniform random number in [0, n) (n <= 256) by rejection sampling,
+ * so no value is more likely than another.
+ */
+static size_t
+uniform(size_t n)
+{
+	unsigned char	 b;
+	unsigned	 limit = 256 - (256 % (unsigned)n);
+
+	do {
+		if (rand_bytes(&b, 1) != 0)
+			die("random source failed");
+	} while (b >= limit);
+	return b % n;
+}
+
+/*
+ * A random one-time password of n characters with all four classes.
  */
 static void
-one_time_password(char *out, size_t cap)
+one_time_password(char *out, size_t cap, size_t n)
 {
 	static const char	*sets[4] = {
 		"ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz",
@@ -267,25 +299,23 @@ one_time_password(char *out, size_t cap)
 	};
 	static const char	 all[] = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 	    "abcdefghijkmnopqrstuvwxyz23456789!#%+-=?@_~";
-	unsigned char		 rnd[64];
-	size_t			 i, n = 24, j;
+	size_t			 i, j;
 	char			 t;
 
-	if (cap < n + 1 || rand_bytes(rnd, sizeof(rnd)) != 0)
-		die("random source failed");
+	if (n < 4 || cap < n + 1)
+		die("one-time password buffer too small");
 	for (i = 0; i < n; i++) {
 		const char *s = i < 4 ? sets[i] : all;
 
-		out[i] = s[rnd[i] % strlen(s)];
+		out[i] = s[uniform(strlen(s))];
 	}
 	out[n] = '\0';
 	for (i = n - 1; i > 0; i--) {	/* shuffle the fixed classes in */
-		j = rnd[32 + (i % 32)] % (i + 1);
+		j = uniform(i + 1);
 		t = out[i];
 		out[i] = out[j];
 		out[j] = t;
 	}
-	wipe(rnd, sizeof(rnd));
 }
 
 /*
@@ -314,7 +344,8 @@ user_add(struct cli *c, int argc, char **argv)
 	struct argon2_params	 p;
 	struct member		 m;
 	const char		*email = NULL;
-	char			 pw[32], hash[PASSWORD_HASH_MAX];
+	char			 pw[129], hash[PASSWORD_HASH_MAX];
+	struct policy		 pol;
 	uint64_t		 id;
 	int			 i, rc;
 
@@ -340,7 +371,10 @@ user_add(struct cli *c, int argc, char **argv)
 	p.m_kib = c->conf.argon2_m_kib;
 	p.t = c->conf.argon2_t;
 	p.p = c->conf.argon2_p;
-	one_time_password(pw, sizeof(pw));
+	/* At least 24 characters, longer if the policy asks for more. */
+	policy_for_role(&c->conf, m.role, &pol);
+	one_time_password(pw, sizeof(pw), pol.min_len > 24 ?
+	    (pol.min_len < sizeof(pw) - 1 ? pol.min_len : sizeof(pw) - 1) : 24);
 	if (password_hash(&p, pw, hash, sizeof(hash)) != 0)
 		die("password hashing failed");
 	m.email = email;
@@ -367,8 +401,9 @@ user_list(struct cli *c, int argc, char **argv)
 	const struct db_val *v;
 	size_t		 i;
 	uint64_t	 id;
-	char		*mail;
+	char		*mail, when[40];
 	size_t		 n;
+	time_t		 t;
 
 	if (argc == 4 && strcmp(argv[2], "--role") == 0) {
 		role = argv[3];
@@ -389,9 +424,12 @@ user_list(struct cli *c, int argc, char **argv)
 		    (const unsigned char *)v->p, v->len, mail, v->len + 1,
 		    &n) != 0)
 			mail = "(undecryptable)";
+		if (time_parse_db(db_str(&res, i, 4), &t) == 0)
+			time_iso8601(when, sizeof(when), t);
+		else
+			snprintf(when, sizeof(when), "-");
 		printf("%llu\t%s\t%s\t%s\t%s\n", (unsigned long long)id,
-		    db_str(&res, i, 1), db_str(&res, i, 2), mail,
-		    db_str(&res, i, 4));
+		    db_str(&res, i, 1), db_str(&res, i, 2), mail, when);
 	}
 	return 0;
 }
@@ -440,12 +478,12 @@ static int
 cmd_user(struct cli *c, int argc, char **argv)
 {
 	if (argc < 2 || is_help(argc, argv)) {
-		puts("usage: portalctl user add [--admin|--operator] EMAIL\n"
+		return say_usage(argc < 2,
+		    "usage: portalctl user add [--admin|--operator] EMAIL\n"
 		    "       portalctl user list [--role member|operator|admin]\n"
 		    "       portalctl user lock|unlock EMAIL\n"
 		    "       portalctl user delete EMAIL --yes\n"
 		    "add prints a one-time password once; store it nowhere.");
-		return argc < 2 ? 1 : 0;
 	}
 	if (strcmp(argv[1], "add") == 0)
 		return user_add(c, argc, argv);
@@ -460,6 +498,24 @@ cmd_user(struct cli *c, int argc, char **argv)
 /* ------------------------------------------------------------------ */
 /* maintenance */
 
+/*
+ * Record a maintenance switch in the audit trail.  Maintenance is often
+ * switched on because the database is being worked on, so an unreachable
+ * database only warns: the switch itself must always work.
+ */
+static void
+audit_maintenance(struct cli *c, const char *action, const char *details)
+{
+	if (c->db == NULL && (c->db = db_new(&c->conf, true)) == NULL)
+		return;
+	if (db_connect(c->db) != DB_OK) {
+		fprintf(stderr, "portalctl: warning: audit row not written "
+		    "(%s)\n", db_errstr(c->db));
+		return;
+	}
+	audit_cli(c->db, &c->a, c->operator_name, action, 0, "ok", details);
+}
+
 static int
 cmd_maintenance(struct cli *c, int argc, char **argv)
 {
@@ -469,10 +525,10 @@ cmd_maintenance(struct cli *c, int argc, char **argv)
 	size_t		 len;
 
 	if (argc < 2 || is_help(argc, argv)) {
-		puts("usage: portalctl maintenance on [--message TEXT] | off | status\n"
+		return say_usage(argc < 2,
+		    "usage: portalctl maintenance on [--message TEXT] | off | status\n"
 		    "on writes the flag file (maintenance_flag): every screen answers\n"
 		    "503 with the maintenance page showing TEXT; off removes it.");
-		return argc < 2 ? 1 : 0;
 	}
 	cli_load(c, false);
 	if (strcmp(argv[1], "status") == 0) {
@@ -487,6 +543,7 @@ cmd_maintenance(struct cli *c, int argc, char **argv)
 		if (unlink(c->conf.maintenance_flag) != 0 && errno != ENOENT)
 			die("%s: %s", c->conf.maintenance_flag,
 			    strerror(errno));
+		audit_maintenance(c, "maintenance_off", "");
 		puts("maintenance off");
 		return 0;
 	}
@@ -509,7 +566,85 @@ cmd_maintenance(struct cli *c, int argc, char **argv)
 		die("%s: %s", tmp, strerror(errno));
 	if (rename(tmp, c->conf.maintenance_flag) != 0)
 		die("%s: %s", c->conf.maintenance_flag, strerror(errno));
+	audit_maintenance(c, "maintenance_on", arena_printf(&c->a,
+	    "message_bytes=%zu", len));
 	puts("maintenance on");
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* policy */
+
+/*
+ * Print the rules of one role's policy p under the heading title.
+ */
+static void
+policy_print(const char *title, const struct policy *p)
+{
+	printf("%s\n", title);
+	printf("  length              %u to %u characters\n", p->min_len,
+	    p->max_len);
+	printf("  character classes   at least %u of 4 (upper case, lower "
+	    "case, digit, symbol)\n", p->min_classes);
+	if (p->check_common)
+		printf("  common passwords    refused: %zu bundled entries, also "
+		    "with digits or\n"
+		    "                      symbols only appended or only "
+		    "prepended\n", common_npasswords);
+	else
+		puts("  common passwords    not checked");
+	if (p->check_personal)
+		puts("  personal data       refused: mail local part (>= 3 "
+		    "characters), each word\n"
+		    "                      of name and kana (>= 2 characters)");
+	else
+		puts("  personal data       not checked");
+}
+
+/*
+ * policy show: the member and administrator policies from the
+ * configuration, which AUTH-1 variant each satisfies, and the argon2id
+ * parameters.  Reads only the configuration; changes nothing.
+ */
+static int
+cmd_policy(struct cli *c, int argc, char **argv)
+{
+	struct policy	 member, admin;
+	size_t		 i;
+
+	if (argc < 2 || is_help(argc, argv)) {
+		return say_usage(argc < 2,
+		    "usage: portalctl policy show\n"
+		    "Print the active password policies (members; operators and\n"
+		    "administrators) from the configuration, whether each satisfies\n"
+		    "the procurement variants of AUTH-1, and the argon2id parameters.\n"
+		    "Keys: password_min_length, password_max_length,\n"
+		    "password_min_classes, admin_password_min_length,\n"
+		    "admin_password_min_classes, password_check_common,\n"
+		    "password_check_personal, argon2_m_kib, argon2_t, argon2_p.");
+	}
+	if (strcmp(argv[1], "show") != 0 || argc != 2)
+		die("policy: usage: portalctl policy show (see --help)");
+	cli_load(c, false);
+	policy_for_role(&c->conf, ROLE_MEMBER, &member);
+	policy_for_role(&c->conf, ROLE_ADMIN, &admin);
+	printf("configuration       %s\n\n", c->conf_path);
+	policy_print("member policy (registration, members)", &member);
+	putchar('\n');
+	policy_print("administrator policy (operators, administrators)", &admin);
+	printf("\n%-65s%s\n", "AUTH-1 variants", "member  admin");
+	for (i = 0; i < policy_nvariants; i++)
+		printf("  %-8s %-53s %-7s %s\n", policy_variants[i].id,
+		    policy_variants[i].text,
+		    policy_satisfies(&member, &policy_variants[i]) ?
+		    "yes" : "NO",
+		    policy_satisfies(&admin, &policy_variants[i]) ?
+		    "yes" : "NO");
+	printf("\nargon2id            m = %u KiB, t = %u, p = %u (hashes made "
+	    "with other\n"
+	    "                    parameters are upgraded at the next "
+	    "sign-in)\n", (unsigned)c->conf.argon2_m_kib,
+	    (unsigned)c->conf.argon2_t, (unsigned)c->conf.argon2_p);
 	return 0;
 }
 
@@ -522,6 +657,7 @@ static const struct {
 	{ "keys", cmd_keys },
 	{ "maintenance", cmd_maintenance },
 	{ "migrate", cmd_migrate },
+	{ "policy", cmd_policy },
 	{ "user", cmd_user },
 };
 

@@ -11,10 +11,9 @@ use lib "$FindBin::Bin/../lib";
 use Test::More;
 use PortalTest qw(:all);
 
-sub waf_blocked ($r) { $r->code == 403 && !defined $r->pid }
-# dev.sh's integration_nowaf layer runs the suite with ModSecurity off: then
-# every payload must reach the program.
-my $waf_off = ($ENV{PORTAL_EXPECT_WAF} // '') eq 'off';
+# waf_blocked() and waf_off() come from PortalTest: with the WAF off (the
+# integration_nowaf layer) every payload must reach the program.
+my $waf_off = waf_off();
 
 my @payloads = (
 	{ label => 'plain markup', must_reach => 1,

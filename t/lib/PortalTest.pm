@@ -26,6 +26,8 @@ use HTTP::Tiny;
 use MIME::Base64 qw(decode_base64url);
 use Test::More ();
 use Time::HiRes qw(time sleep);
+use File::Temp qw(tempfile);
+use POSIX ();
 use Exporter qw(import);
 
 our @EXPORT_OK = qw(
@@ -34,6 +36,8 @@ our @EXPORT_OK = qw(
     member_count max_member_id member_state session_count
     session_rows_for_token unique_email gen_password gen_phone to_kana
     html_decode urlencode japanese_text dev_sh
+    conf_value run_capture portalctl try_sign_in session_where
+    waf_blocked waf_off
 );
 our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
@@ -152,6 +156,79 @@ sub sign_in ($m, $c = undef) {
 	    or croak "POST /login ($m->{email}): " . $r->describe;
 	return $c;
 }
+
+# POST /login with these credentials from a new client (or the given one);
+# returns the response (whatever it is).
+sub try_sign_in ($email, $password, $c = undef) {
+	$c //= client();
+	my $page = $c->get('/login');
+	$page->code == 200 && $page->form('login-form')
+	    or croak 'GET /login: ' . $page->describe;
+	return $c->submit($page, 'login-form',
+	    { email => $email, password => $password });
+}
+
+# ------------------------------------------------------------------ WAF
+
+# True for a 403 that ModSecurity answered before any program saw the
+# request (programs always send X-Portal-Process in the dev instance).
+sub waf_blocked ($r) { $r->code == 403 && !defined $r->pid }
+
+# dev.sh's integration_nowaf layer runs the suite with ModSecurity off
+# (PORTAL_EXPECT_WAF=off): then every request must reach the program.
+sub waf_off () { ($ENV{PORTAL_EXPECT_WAF} // '') eq 'off' }
+
+# ------------------------------------------------------------------ config
+
+# Value of KEY in the dev instance's portal.conf ($PORTAL_CONF_FILE, default
+# var/portal.conf), or $default when the key is absent.
+sub conf_value ($key, $default = undef) {
+	my $file = $ENV{PORTAL_CONF_FILE} // "$ROOT/var/portal.conf";
+	open my $fh, '<:encoding(UTF-8)', $file or croak "$file: $!";
+	my $v;
+	while (my $line = <$fh>) {
+		next unless $line =~ /\A\s*\Q$key\E\s*=\s*(.*?)\s*\z/;
+		$v = $1;
+	}
+	close $fh;
+	return $v // $default;
+}
+
+# ------------------------------------------------------------------ commands
+
+# Run a command (no shell); returns (exit status, stdout, stderr), the
+# outputs decoded from UTF-8.  Arguments are encoded to UTF-8.
+sub run_capture (@cmd) {
+	my ($ofh, $ofile) = tempfile(UNLINK => 1);
+	my ($efh, $efile) = tempfile(UNLINK => 1);
+	my @argv = map { utf8::is_utf8($_) ? encode('UTF-8', $_) : $_ } @cmd;
+	my $pid = fork // croak "fork: $!";
+	if ($pid == 0) {
+		# the child never returns into the test (no END blocks, no TAP)
+		open STDIN, '<', '/dev/null';
+		if (open(STDOUT, '>&', $ofh) && open(STDERR, '>&', $efh)) {
+			no warnings 'exec';
+			exec { $argv[0] } @argv or print STDERR "exec $argv[0]: $!\n";
+		}
+		POSIX::_exit(127);
+	}
+	waitpid $pid, 0;
+	my $rc = $? & 127 ? 128 + ($? & 127) : $? >> 8;
+	my @out;
+	for my $f ($ofile, $efile) {
+		open my $fh, '<:raw', $f or croak "$f: $!";
+		local $/;
+		push @out, decode('UTF-8', <$fh> // '');
+		close $fh;
+	}
+	close $ofh;
+	close $efh;
+	return ($rc, @out);
+}
+
+# portalctl against the dev instance (dev.sh ctl ARGS):
+# (exit status, stdout, stderr).
+sub portalctl (@args) { run_capture("$ROOT/dev.sh", 'ctl', @args) }
 
 # ------------------------------------------------------------------ mail
 
@@ -299,6 +376,14 @@ sub session_rows_for_token ($tok) {
 	}
 	return sql_value('SELECT COUNT(*) FROM sessions WHERE '
 	    . join(' OR ', @cond));
+}
+
+# SQL condition selecting the sessions row of a cookie value: the DB keeps
+# SHA-256 of the token text (lib/session.c).
+sub session_where ($tok) {
+	defined $tok && $tok =~ /\A[A-Za-z0-9_-]+\z/
+	    or croak 'not a session token: ' . ($tok // 'undef');
+	return "token_hash = UNHEX(SHA2('$tok', 256))";
 }
 
 # ------------------------------------------------------------------ HTML

@@ -100,6 +100,11 @@ test_defaults(void)
 	is_int(c.argon2_p, 1, "argon2_p");
 	is_int(c.password_min_length, 16, "password_min_length");
 	is_int(c.password_max_length, 128, "password_max_length");
+	is_int(c.password_min_classes, 4, "password_min_classes");
+	is_int(c.admin_password_min_length, 16, "admin_password_min_length");
+	is_int(c.admin_password_min_classes, 4, "admin_password_min_classes");
+	is_int(c.password_check_common, 1, "password_check_common");
+	is_int(c.password_check_personal, 1, "password_check_personal");
 	is_int(c.max_body, 65536, "max_body");
 	is_int(c.max_params, 64, "max_params");
 	is_int(c.max_field, 8192, "max_field");
@@ -149,6 +154,11 @@ test_full(void)
 	    "argon2_p = 4\n"
 	    "password_min_length = 12\n"
 	    "password_max_length = 256\n"
+	    "password_min_classes = 3\n"
+	    "admin_password_min_length = 20\n"
+	    "admin_password_min_classes = 2\n"
+	    "password_check_common = 0\n"
+	    "password_check_personal = 0\n"
 	    "max_body = 1048576\n"
 	    "max_params = 100\n"
 	    "max_field = 16384\n"
@@ -185,6 +195,11 @@ test_full(void)
 	is_int(c.argon2_p, 4, "argon2_p set");
 	is_int(c.password_min_length, 12, "password_min_length set");
 	is_int(c.password_max_length, 256, "password_max_length set");
+	is_int(c.password_min_classes, 3, "password_min_classes set");
+	is_int(c.admin_password_min_length, 20, "admin_password_min_length set");
+	is_int(c.admin_password_min_classes, 2, "admin_password_min_classes set");
+	is_int(c.password_check_common, 0, "password_check_common set");
+	is_int(c.password_check_personal, 0, "password_check_personal set");
 	is_int(c.max_body, 1048576, "max_body set");
 	is_int(c.max_params, 100, "max_params set");
 	is_int(c.max_field, 16384, "max_field set");
@@ -206,6 +221,19 @@ test_full(void)
 	accepted(&c, "max_body = 16777216\nargon2_m_kib = 4194304\n",
 	    "large maxima");
 	is_int(c.max_body, 16777216, "max_body at max");
+	accepted(&c, "password_min_length = 8\npassword_max_length = 64\n"
+	    "password_min_classes = 1\nadmin_password_min_length = 8\n"
+	    "admin_password_min_classes = 1\n", "password minima");
+	accepted(&c, "password_min_length = 128\npassword_max_length = 1024\n"
+	    "password_min_classes = 4\nadmin_password_min_length = 128\n"
+	    "admin_password_min_classes = 4\npassword_check_common = 1\n"
+	    "password_check_personal = 1\n", "password maxima");
+	is_int(c.password_max_length, 1024, "password_max_length 1024");
+	accepted(&c, "password_min_length = 10\n", "variant 002: 10+ / 4");
+	accepted(&c, "password_min_length = 8\npassword_min_classes = 3\n",
+	    "variant 003: 8+ / 3 of 4");
+	accepted(&c, "password_min_length = 64\npassword_max_length = 64\n",
+	    "min = max allowed");
 	accepted(&c, "db_name = 0123456789012345678901234567890123456789"
 	    "012345678901234567890123\n", "64-byte db_name fits");
 	(void)err;
@@ -269,6 +297,27 @@ test_errors(void)
 	refused("argon2_p = 65\n", "argon2_p: out of range");
 	refused("password_min_length = 7\n", "password_min_length: out of");
 	refused("password_max_length = 1025\n", "password_max_length: out of");
+	refused("password_max_length = 63\n", "password_max_length: out of "
+	    "range (64..1024)");
+	refused("password_min_length = 129\n", "password_min_length: out of");
+	refused("password_min_classes = 0\n", "password_min_classes: out of "
+	    "range (1..4)");
+	refused("password_min_classes = 5\n", "password_min_classes: out of");
+	refused("admin_password_min_length = 7\n",
+	    "admin_password_min_length: out of range (8..128)");
+	refused("admin_password_min_length = 129\n",
+	    "admin_password_min_length: out of");
+	refused("admin_password_min_classes = 0\n",
+	    "admin_password_min_classes: out of range (1..4)");
+	refused("admin_password_min_classes = 5\n",
+	    "admin_password_min_classes: out of");
+	refused("password_check_common = 2\n", "password_check_common: out of "
+	    "range (0..1)");
+	refused("password_check_common = yes\n", "password_check_common: not a "
+	    "decimal");
+	refused("password_check_personal = 2\n", "password_check_personal: out "
+	    "of range (0..1)");
+	refused("password_check_personal =\n", "password_check_personal: empty");
 	refused("max_body = 1023\n", "max_body: out of range");
 	refused("max_body = 16777217\n", "max_body: out of range");
 	refused("max_params = 0\n", "max_params: out of range");
@@ -285,6 +334,10 @@ test_errors(void)
 	    "line 1: admin_session_idle exceeds");
 	refused("password_min_length = 100\npassword_max_length = 64\n",
 	    "line 2: password_min_length exceeds");
+	refused("admin_password_min_length = 100\npassword_max_length = 64\n",
+	    "line 2: admin_password_min_length exceeds password_max_length");
+	refused("password_max_length = 64\n\nadmin_password_min_length = 65\n",
+	    "line 3: admin_password_min_length exceeds");
 	refused("argon2_p = 8\nargon2_m_kib = 32\n",
 	    "line 2: argon2_m_kib must be at least 8 * argon2_p");
 
