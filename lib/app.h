@@ -37,6 +37,25 @@ enum stmt {
 	ST_AUDIT_INSERT,
 	ST_MIGRATION_GET,
 	ST_MIGRATION_PUT,
+	/* accounts (002) */
+	ST_MEMBER_AUTH,
+	ST_MEMBER_LOGIN_FAIL,
+	ST_MEMBER_LOCK_UNTIL,
+	ST_MEMBER_LOCK_ADMIN,
+	ST_MEMBER_LOGIN_OK,
+	ST_MEMBER_UNLOCK,
+	ST_MEMBER_LOGIN_INFO,
+	ST_MEMBER_HASH_GET,
+	ST_MEMBER_SET_PASSWORD,
+	ST_MEMBER_PENDING_PURGE,
+	ST_THROTTLE_GET,
+	ST_THROTTLE_HIT,
+	ST_THROTTLE_PURGE,
+	ST_BROWSER_SEEN,
+	ST_SESSION_LIST,
+	ST_SESSION_DELETE_ONE,
+	ST_SESSION_DELETE_OTHERS,
+	ST_TOKEN_INVALIDATE,
 	ST__MAX
 };
 
@@ -482,5 +501,14 @@ unsigned	 pwform_check(struct req *, const struct policy *,
  */
 int		 notify(struct req *, const char *addr, const char *kind,
 		    const char *link);
+/*
+ * A security notice (AUTH-6) to addr: "mail_<kind>_subject" and
+ * "mail_<kind>_body", then what happened when (now, ISO 8601 with the
+ * configured zone's offset) and from which address (the request's), then
+ * extra (may be NULL, e.g. the end of a lock) and the catalogue text
+ * "mail_notice_advice" (what to do if it was not the member).  0 or -1.
+ */
+int		 notify_event(struct req *, const char *addr, const char *kind,
+		    const char *extra);
 
 #endif /* PORTAL_APP_H */

@@ -101,6 +101,12 @@ static const struct conf_key conf_keys[] = {
 	UINT(max_params, 1, 1024, "64"),
 	UINT(max_field, 64, 1048576, "8192"),
 	UINT(retry_after, 1, 86400, "300"),
+	UINT(lockout_threshold, 1, 100, "5"),
+	UINT(lockout_minutes, 0, 10080, "30"),
+	UINT(throttle_failures, 1, 100000, "20"),
+	UINT(throttle_window, 10, 86400, "600"),
+	UINT(reset_token_ttl, 300, 86400, "1800"),
+	UINT(pending_ttl, 3600, 31536000, "604800"),
 };
 
 #define NKEYS	(sizeof(conf_keys) / sizeof(conf_keys[0]))

@@ -7,8 +7,13 @@
 
 #include "app.h"
 
-int
-notify(struct req *r, const char *addr, const char *kind, const char *link)
+/*
+ * Build and send one mail: subject and body from the catalogue, then
+ * the lines of extra text, then the footer.
+ */
+static int
+send_text(struct req *r, const char *addr, const char *kind,
+    const char *extra)
 {
 	const struct config	*c = &r->ctx->conf;
 	const char		*subject, *body, *foot;
@@ -26,8 +31,8 @@ notify(struct req *r, const char *addr, const char *kind, const char *link)
 	buf_init(&text, &r->a);
 	buf_puts(&text, body);
 	buf_puts(&text, "\n\n");
-	if (link != NULL) {
-		buf_puts(&text, link);
+	if (extra != NULL) {
+		buf_puts(&text, extra);
 		buf_puts(&text, "\n\n");
 	}
 	buf_puts(&text, foot);
@@ -50,4 +55,28 @@ notify(struct req *r, const char *addr, const char *kind, const char *link)
 		return -1;
 	}
 	return 0;
+}
+
+int
+notify(struct req *r, const char *addr, const char *kind, const char *link)
+{
+	return send_text(r, addr, kind, link);
+}
+
+int
+notify_event(struct req *r, const char *addr, const char *kind,
+    const char *extra)
+{
+	struct buf	 b;
+	char		 when[40];
+
+	time_iso8601(when, sizeof(when), time(NULL));
+	buf_init(&b, &r->a);
+	buf_printf(&b, "%s%s\n%s%s\n", msg_get("mail_notice_when"), when,
+	    msg_get("mail_notice_from"), r->remote_addr != NULL ?
+	    r->remote_addr : "-");
+	if (extra != NULL)
+		buf_printf(&b, "%s\n", extra);
+	buf_printf(&b, "\n%s", msg_get("mail_notice_advice"));
+	return send_text(r, addr, kind, b.p);
 }

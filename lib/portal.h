@@ -252,6 +252,13 @@ struct config {
 	unsigned	admin_session_idle;
 	unsigned	admin_session_absolute;
 	unsigned	verify_token_ttl;
+	unsigned	reset_token_ttl;	/* password reset link, s */
+	unsigned	pending_ttl;	/* unverified registrations, s */
+	/* lockout (per account) and throttling (per address) */
+	unsigned	lockout_threshold;	/* consecutive failures */
+	unsigned	lockout_minutes;	/* 0: until an admin unlocks */
+	unsigned	throttle_failures;	/* failures per address ... */
+	unsigned	throttle_window;	/* ... in this many seconds */
 	/* passwords */
 	uint32_t	argon2_m_kib;
 	uint32_t	argon2_t;

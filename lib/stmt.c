@@ -93,4 +93,78 @@ const struct stmt_def stmt_defs[ST__MAX] = {
 	/* ST_MIGRATION_PUT (portalctl) */
 	{ "INSERT INTO schema_migrations (version, name, applied_at) "
 	  "VALUES (?, ?, UTC_TIMESTAMP(6))", 2, false },
+
+	/* ---- accounts (sql/002-accounts.sql) ---- */
+	/* ST_MEMBER_AUTH: what sign-in needs; column 4 is 1 while a timed
+	 * lock runs */
+	{ "SELECT id, password_hash, role, state, "
+	  "IFNULL(locked_until > UTC_TIMESTAMP(6), 0), failed_logins, "
+	  "totp_enabled FROM members WHERE email_idx = ?", 1, true },
+	/* ST_MEMBER_LOGIN_FAIL: returns nothing; read failed_logins after */
+	{ "UPDATE members SET failed_logins = failed_logins + 1, "
+	  "failures_since_login = failures_since_login + 1 WHERE id = ?",
+	  1, false },
+	/* ST_MEMBER_LOCK_UNTIL: timed lock of ? seconds */
+	{ "UPDATE members SET locked_until = UTC_TIMESTAMP(6) + "
+	  "INTERVAL ? SECOND WHERE id = ?", 2, false },
+	/* ST_MEMBER_LOCK_ADMIN: lock until an administrator unlocks */
+	{ "UPDATE members SET state = 'locked', "
+	  "updated_at = UTC_TIMESTAMP(6) WHERE id = ? AND state = 'active'",
+	  1, false },
+	/* ST_MEMBER_LOGIN_OK: the previous sign-in becomes "prev" */
+	{ "UPDATE members SET failed_logins = 0, locked_until = NULL, "
+	  "prev_login_at = last_login_at, prev_login_ip = last_login_ip, "
+	  "prev_login_failures = failures_since_login, "
+	  "failures_since_login = 0, last_login_at = UTC_TIMESTAMP(6), "
+	  "last_login_ip = ? WHERE id = ?", 2, false },
+	/* ST_MEMBER_UNLOCK */
+	{ "UPDATE members SET failed_logins = 0, locked_until = NULL, "
+	  "state = IF(state = 'locked', 'active', state), "
+	  "updated_at = UTC_TIMESTAMP(6) WHERE id = ?", 1, false },
+	/* ST_MEMBER_LOGIN_INFO: for the profile page and notices */
+	{ "SELECT prev_login_at, prev_login_ip, prev_login_failures, "
+	  "last_login_at, last_login_ip, locked_until FROM members "
+	  "WHERE id = ?", 1, true },
+	/* ST_MEMBER_HASH_GET */
+	{ "SELECT password_hash, role, state FROM members WHERE id = ?",
+	  1, true },
+	/* ST_MEMBER_SET_PASSWORD: a new password also clears a lock */
+	{ "UPDATE members SET password_hash = ?, failed_logins = 0, "
+	  "locked_until = NULL, state = IF(state = 'locked', 'active', state), "
+	  "must_change_password = 0, version = version + 1, "
+	  "updated_at = UTC_TIMESTAMP(6) WHERE id = ?", 2, false },
+	/* ST_MEMBER_PENDING_PURGE: unverified registrations past ? seconds */
+	{ "DELETE FROM members WHERE state = 'pending' AND "
+	  "created_at < UTC_TIMESTAMP(6) - INTERVAL ? SECOND", 1, false },
+	/* ST_THROTTLE_GET: failures and the age of the window (seconds) */
+	{ "SELECT failures, TIMESTAMPDIFF(SECOND, window_start, "
+	  "UTC_TIMESTAMP(6)) FROM login_throttle WHERE ip = ?", 1, true },
+	/* ST_THROTTLE_HIT: count one failure; a window older than ? seconds
+	 * starts again (assignments see the old window_start) */
+	{ "INSERT INTO login_throttle (ip, window_start, failures) "
+	  "VALUES (?, UTC_TIMESTAMP(6), 1) ON DUPLICATE KEY UPDATE "
+	  "failures = IF(window_start < UTC_TIMESTAMP(6) - INTERVAL ? SECOND, "
+	  "1, failures + 1), "
+	  "window_start = IF(window_start < UTC_TIMESTAMP(6) - "
+	  "INTERVAL ? SECOND, UTC_TIMESTAMP(6), window_start)", 3, false },
+	/* ST_THROTTLE_PURGE */
+	{ "DELETE FROM login_throttle WHERE "
+	  "window_start < UTC_TIMESTAMP(6) - INTERVAL ? SECOND", 1, false },
+	/* ST_BROWSER_SEEN: affected rows 1 = a browser not seen before */
+	{ "INSERT INTO member_browsers (member_id, browser_hash, first_seen, "
+	  "last_seen) VALUES (?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)) "
+	  "ON DUPLICATE KEY UPDATE last_seen = UTC_TIMESTAMP(6)", 2, false },
+	/* ST_SESSION_LIST */
+	{ "SELECT token_hash, created_at, last_seen, ip, user_agent "
+	  "FROM sessions WHERE member_id = ? ORDER BY last_seen DESC",
+	  1, true },
+	/* ST_SESSION_DELETE_ONE: scoped to the member */
+	{ "DELETE FROM sessions WHERE member_id = ? AND token_hash = ?",
+	  2, false },
+	/* ST_SESSION_DELETE_OTHERS */
+	{ "DELETE FROM sessions WHERE member_id = ? AND token_hash <> ?",
+	  2, false },
+	/* ST_TOKEN_INVALIDATE: earlier links of a purpose stop working */
+	{ "UPDATE tokens SET used_at = UTC_TIMESTAMP(6) WHERE member_id = ? "
+	  "AND purpose = ? AND used_at IS NULL", 2, false },
 };

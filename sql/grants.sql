@@ -20,5 +20,8 @@ REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'portal_web'@'localhost';
 GRANT SELECT, INSERT, UPDATE, DELETE ON members TO 'portal_web'@'localhost';
 GRANT SELECT, INSERT, UPDATE, DELETE ON sessions TO 'portal_web'@'localhost';
 GRANT SELECT, INSERT, UPDATE, DELETE ON tokens TO 'portal_web'@'localhost';
+GRANT SELECT, INSERT, UPDATE, DELETE ON login_throttle TO 'portal_web'@'localhost';
+GRANT SELECT, INSERT, UPDATE, DELETE ON member_browsers TO 'portal_web'@'localhost';
+GRANT SELECT, INSERT, UPDATE, DELETE ON recovery_codes TO 'portal_web'@'localhost';
 GRANT SELECT, INSERT ON audit_log TO 'portal_web'@'localhost';
 GRANT SELECT ON schema_migrations TO 'portal_web'@'localhost';
