@@ -538,7 +538,7 @@ cmd_ctl() {
 # Each layer is a function test_NAME returning 0 (pass) or non-zero (fail);
 # add a layer by writing the function and naming it in LAYERS.
 
-LAYERS=(unit unit_asan integration browser integration_nowaf sanitizer_logs distcheck)
+LAYERS=(unit unit_asan fuzz integration browser integration_nowaf sanitizer_logs distcheck)
 
 # Layers run in a subshell with errexit on: the first failing command
 # fails the layer.
@@ -551,6 +551,12 @@ test_unit() {
 test_unit_asan() {
 	build "$ROOT/build-asan" --enable-sanitizers
 	make -C "$ROOT/build-asan" -j2 check
+}
+
+# libFuzzer targets for every parser (t/fuzz/), FUZZ_SECONDS each.
+test_fuzz() {
+	install_pkgs clang libclang-rt-14-dev
+	sh "$ROOT/t/fuzz/run.sh" "$ROOT/build-fuzz" "${FUZZ_SECONDS:-20}"
 }
 
 # The stack for the integration and browser layers: ASan/UBSan programs
@@ -640,7 +646,7 @@ cmd_test() {
 	# var/ports goes with var/: keep the ports for the dev.sh children.
 	export PORTAL_PORT=$HTTPS_PORT PORTAL_HTTP_PORT=$HTTP_PORT
 	cmd_down
-	rm -rf "$VAR" "$ROOT/build" "$ROOT/build-asan"
+	rm -rf "$VAR" "$ROOT/build" "$ROOT/build-asan" "$ROOT/build-fuzz"
 	install_pkgs "${BUILD_PKGS[@]}" "${RUN_PKGS[@]}" "${TEST_PKGS[@]}"
 	make_var
 

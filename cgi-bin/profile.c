@@ -1,5 +1,7 @@
 /*
- * portal-profile: a member sees and edits their own data (/profile).
+ * portal-profile: a member sees and edits their own data (/profile); the
+ * account screens (/profile/password, /profile/sessions, /profile/withdraw)
+ * are in account.c, routed from the table below.
  * The member id always comes from the session, never from the request,
  * so one member cannot name another's row.  Edits use optimistic locking
  * (version) so a concurrent change is never overwritten silently.
@@ -7,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "app.h"
+#include "account.h"
 
 static const struct {
 	const char	*key;
@@ -23,7 +25,42 @@ static const struct {
 #define NFIELDS	(sizeof(fields) / sizeof(fields[0]))
 
 /*
- * Set the account part of the page (mail, registration time, version).
+ * Set the "last sign-in" part of the page (AUTH-6): the sign-in before
+ * the current one (time in the configured zone, address) and the failed
+ * attempts between the two, or nothing for a first sign-in.  The part is
+ * left out when the row cannot be read (logged).
+ */
+static void
+login_vars(struct req *r, uint64_t id)
+{
+	struct db_arg	 arg = ARG_I(id);
+	struct db_res	 res;
+	char		 iso[40];
+	time_t		 t;
+	uint64_t	 failures;
+
+	if (db_exec(r->ctx->db, &r->a, ST_MEMBER_LOGIN_INFO, &arg, 1,
+	    &res) != DB_OK || res.nrows != 1) {
+		plog(LOG_ERR_, "profile login info: %s", db_errstr(r->ctx->db));
+		return;
+	}
+	req_set(r, "login_info", "1");
+	if (db_val(&res, 0, 0)->null ||
+	    time_parse_db(db_str(&res, 0, 0), &t) != 0)
+		return;
+	time_iso8601(iso, sizeof(iso), t);
+	req_set(r, "last_login_at", arena_strdup(&r->a, iso));
+	req_set(r, "last_login_ip", db_str(&res, 0, 1));
+	failures = db_u64(&res, 0, 2);
+	tpl_setf(r->vars, "last_login_failures", "%llu",
+	    (unsigned long long)failures);
+	if (failures > 0)
+		req_set(r, "last_login_warning", "1");
+}
+
+/*
+ * Set the account part of the page (mail, registration time, version,
+ * last sign-in).
  */
 static void
 account_vars(struct req *r, const struct member *m)
@@ -37,6 +74,7 @@ account_vars(struct req *r, const struct member *m)
 		req_set(r, "created_at", arena_strdup(&r->a, iso));
 	}
 	tpl_setf(r->vars, "version", "%u", m->version);
+	login_vars(r, m->id);
 }
 
 /*
@@ -74,6 +112,8 @@ profile_view(struct req *r)
 	req_set(r, "address", m.address);
 	if (strcmp(req_param(r, "saved"), "1") == 0)
 		req_set(r, "notice", msg_get("notice_saved"));
+	else if (strcmp(req_param(r, "password_changed"), "1") == 0)
+		req_set(r, "notice", msg_get("notice_password_changed"));
 	return req_page(r, 200, "profile", "title_profile");
 }
 
@@ -151,6 +191,20 @@ profile_save(struct req *r)
 static const struct route routes[] = {
 	{ M_GET, "/profile", ROLE_MEMBER, RF_NONE, profile_view },
 	{ M_POST, "/profile", ROLE_MEMBER, RF_NONE, profile_save },
+	/* cgi-bin/account.c */
+	{ M_GET, "/profile/password", ROLE_MEMBER, RF_NONE,
+	    account_password_form },
+	{ M_POST, "/profile/password", ROLE_MEMBER, RF_NONE,
+	    account_password_post },
+	{ M_GET, "/profile/sessions", ROLE_MEMBER, RF_NONE, account_sessions },
+	{ M_POST, "/profile/sessions/end", ROLE_MEMBER, RF_NONE,
+	    account_session_end },
+	{ M_POST, "/profile/sessions/end-others", ROLE_MEMBER, RF_NONE,
+	    account_sessions_end_others },
+	{ M_GET, "/profile/withdraw", ROLE_MEMBER, RF_NONE,
+	    account_withdraw_form },
+	{ M_POST, "/profile/withdraw", ROLE_MEMBER, RF_NONE,
+	    account_withdraw_post },
 };
 
 int

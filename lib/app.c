@@ -169,6 +169,7 @@ send_response(struct req *r, const char *ctype, const char *body,
 		r->status = 500;
 		r->location = NULL;
 		r->token_set = r->token_clear = false;
+		r->ncookies_set = 0;
 		r->retry_after = 0;
 		buf_init(&head, &r->a);
 		(void)http_head(&head, r, "text/plain; charset=utf-8", 0);

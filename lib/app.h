@@ -182,6 +182,19 @@ struct fielderr {
 	const char	*msgkey;
 };
 
+/*
+ * A cookie to set besides the session cookie (http_cookie_add): always
+ * Path=/; Secure; HttpOnly; SameSite=Lax, so names carry the __Host-
+ * prefix.  max_age < 0 gives a browser-session cookie, 0 deletes.
+ */
+struct cookie_set {
+	const char	*name;
+	const char	*value;
+	long		 max_age;
+};
+
+#define REQ_COOKIES_MAX	4
+
 struct req {
 	struct arena	 a;
 	struct ctx	*ctx;
@@ -200,6 +213,8 @@ struct req {
 	char		 token[TOKEN_B64 + 1];	/* cookie token, "" if none */
 	bool		 token_set;	/* send token in Set-Cookie */
 	bool		 token_clear;	/* send a deleting Set-Cookie */
+	struct cookie_set cookies_set[REQ_COOKIES_MAX];	/* other cookies */
+	size_t		 ncookies_set;
 	struct session	*sess;		/* NULL when signed out */
 	/* output */
 	int		 status;
@@ -237,6 +252,22 @@ int		 http_head(struct buf *out, const struct req *r,
 		    const char *content_type, size_t content_length);
 /* The Set-Cookie value for the session token (or its deletion). */
 void		 http_cookie(struct buf *out, const char *token, bool clear);
+/*
+ * True for a name http_cookie_add accepts: "__Host-" followed by RFC 6265
+ * token characters (letters, digits, "-", "_", "."), at most 64 bytes,
+ * not the session cookie's own name.
+ */
+bool		 http_cookie_name_ok(const char *name);
+/* True for an RFC 6265 cookie-octet string of at most 256 bytes. */
+bool		 http_cookie_value_ok(const char *value);
+/*
+ * Queue a Set-Cookie for name=value (copied into the request arena; a
+ * queued cookie of the same name is replaced).  max_age in seconds, 0
+ * deletes, < 0 omits Max-Age.  Returns 0, or -1 (nothing queued) for a
+ * bad name or value or when REQ_COOKIES_MAX cookies are queued.
+ */
+int		 http_cookie_add(struct req *, const char *name,
+		    const char *value, long max_age);
 
 /* ------------------------------------------------------------------ */
 /* app.c: the program loop and helpers for handlers */

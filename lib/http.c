@@ -7,6 +7,8 @@
 
 #include "app.h"
 
+#define SESSION_COOKIE	"__Host-portal"
+
 /* Security headers on every dynamic response (DESIGN.md). */
 static const char *const sec_headers[] = {
 	"Content-Security-Policy: default-src 'self'; frame-ancestors 'none'; "
@@ -76,22 +78,95 @@ http_local_path(const char *p)
 	return http_header_safe(p);
 }
 
+/*
+ * One Set-Cookie value with the attributes every cookie of ours has;
+ * Max-Age only when max_age >= 0.
+ */
+static void
+cookie_write(struct buf *out, const char *name, const char *value,
+    long max_age)
+{
+	buf_printf(out, "%s=%s; Path=/; Secure; HttpOnly; SameSite=Lax", name,
+	    value);
+	if (max_age >= 0)
+		buf_printf(out, "; Max-Age=%ld", max_age);
+}
+
 void
 http_cookie(struct buf *out, const char *token, bool clear)
 {
 	if (clear)
-		buf_puts(out, "__Host-portal=; Path=/; Secure; HttpOnly; "
-		    "SameSite=Lax; Max-Age=0");
+		cookie_write(out, SESSION_COOKIE, "", 0);
 	else
-		buf_printf(out, "__Host-portal=%s; Path=/; Secure; HttpOnly; "
-		    "SameSite=Lax", token);
+		cookie_write(out, SESSION_COOKIE, token, -1);
+}
+
+bool
+http_cookie_name_ok(const char *name)
+{
+	size_t	 n, i;
+	char	 c;
+
+	if (name == NULL || strncmp(name, "__Host-", 7) != 0 ||
+	    strcmp(name, SESSION_COOKIE) == 0)
+		return false;
+	n = strlen(name);
+	if (n == 7 || n > 64)
+		return false;
+	for (i = 7; i < n; i++) {
+		c = name[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == '.'))
+			return false;
+	}
+	return true;
+}
+
+bool
+http_cookie_value_ok(const char *value)
+{
+	const unsigned char	*p;
+
+	if (value == NULL || strlen(value) > 256)
+		return false;
+	/* cookie-octet: %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E */
+	for (p = (const unsigned char *)value; *p != '\0'; p++)
+		if (*p < 0x21 || *p > 0x7e || *p == '"' || *p == ',' ||
+		    *p == ';' || *p == '\\')
+			return false;
+	return true;
+}
+
+int
+http_cookie_add(struct req *r, const char *name, const char *value,
+    long max_age)
+{
+	struct cookie_set	*c = NULL;
+	size_t			 i;
+
+	if (!http_cookie_name_ok(name) || !http_cookie_value_ok(value))
+		return -1;
+	for (i = 0; i < r->ncookies_set; i++)
+		if (strcmp(r->cookies_set[i].name, name) == 0)
+			c = &r->cookies_set[i];
+	if (c == NULL) {
+		if (r->ncookies_set >= REQ_COOKIES_MAX)
+			return -1;
+		c = &r->cookies_set[r->ncookies_set++];
+	}
+	c->name = arena_strdup(&r->a, name);
+	c->value = arena_strdup(&r->a, value);
+	c->max_age = max_age;
+	return 0;
 }
 
 int
 http_head(struct buf *out, const struct req *r, const char *content_type,
     size_t content_length)
 {
-	size_t	 i;
+	const struct cookie_set	*c;
+	size_t			 i;
 
 	if (!http_header_safe(content_type))
 		return -1;
@@ -115,6 +190,15 @@ http_head(struct buf *out, const struct req *r, const char *content_type,
 			return -1;
 		buf_puts(out, "Set-Cookie: ");
 		http_cookie(out, r->token, r->token_clear);
+		buf_puts(out, "\r\n");
+	}
+	for (i = 0; i < r->ncookies_set && i < REQ_COOKIES_MAX; i++) {
+		c = &r->cookies_set[i];
+		if (!http_cookie_name_ok(c->name) ||
+		    !http_cookie_value_ok(c->value))
+			return -1;
+		buf_puts(out, "Set-Cookie: ");
+		cookie_write(out, c->name, c->value, c->max_age);
 		buf_puts(out, "\r\n");
 	}
 	if (r->ctx != NULL && r->ctx->ready &&

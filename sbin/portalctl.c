@@ -33,7 +33,12 @@ struct cli {
 	char		 operator_name[64];
 };
 
-static void __attribute__((noreturn)) PORTAL_FMT(1, 2)
+static _Noreturn void	die(const char *fmt, ...) PORTAL_FMT(1, 2);
+
+/*
+ * Print "portalctl: MESSAGE" on stderr and exit 1.
+ */
+static void
 die(const char *fmt, ...)
 {
 	va_list	 ap;
@@ -58,11 +63,14 @@ usage(FILE *f)
 	    "                                create an active account with a one-time password\n"
 	    "  user list [--role ROLE]       list accounts (id, role, state, mail, created)\n"
 	    "  user lock|unlock EMAIL        lock (and sign out) or unlock an account\n"
+	    "                                (unlock also ends a lock after failed sign-ins)\n"
 	    "  user delete EMAIL --yes       delete an account and everything it owns\n"
 	    "  maintenance on [--message TEXT] | off | status\n"
 	    "                                switch the maintenance page\n"
 	    "  policy show                   print the password policies, the AUTH-1\n"
 	    "                                variants they satisfy and argon2id\n"
+	    "  retention                     delete unverified registrations, expired\n"
+	    "                                sessions, old throttling rows and tokens\n"
 	    "\n"
 	    "The configuration is -c FILE, else $PORTAL_CONF, else " DEFAULT_CONF ".\n"
 	    "Every command accepts --help.\n", f);
@@ -456,15 +464,24 @@ user_state(struct cli *c, int argc, char **argv)
 		if (db_exec(c->db, &c->a, ST_MEMBER_DELETE, args, 1,
 		    NULL) != DB_OK)
 			die("database: %s", db_errstr(c->db));
-	} else {
-		args[0] = ARG_S(strcmp(what, "lock") == 0 ? "locked" :
-		    "active");
+	} else if (strcmp(what, "lock") == 0) {
+		args[0] = ARG_S("locked");
 		args[1] = ARG_I(id);
 		if (db_exec(c->db, &c->a, ST_MEMBER_SET_STATE, args, 2,
 		    NULL) != DB_OK)
 			die("database: %s", db_errstr(c->db));
 		args[0] = ARG_I(id);
 		if (db_exec(c->db, &c->a, ST_SESSION_DELETE_MEMBER, args, 1,
+		    NULL) != DB_OK)
+			die("database: %s", db_errstr(c->db));
+	} else {
+		/*
+		 * Ends an administrator's lock and a running timed lock
+		 * (failed sign-ins) alike; an unverified account stays
+		 * unverified.
+		 */
+		args[0] = ARG_I(id);
+		if (db_exec(c->db, &c->a, ST_MEMBER_UNLOCK, args, 1,
 		    NULL) != DB_OK)
 			die("database: %s", db_errstr(c->db));
 	}
@@ -649,6 +666,82 @@ cmd_policy(struct cli *c, int argc, char **argv)
 }
 
 /* ------------------------------------------------------------------ */
+/* retention */
+
+/*
+ * Run one purge statement; the number of rows it deleted.  Dies on a
+ * database error.
+ */
+static unsigned long long
+purge(struct cli *c, enum stmt st, const struct db_arg *args, size_t n)
+{
+	struct db_res	 res;
+
+	if (db_exec(cli_db(c), &c->a, st, args, n, &res) != DB_OK)
+		die("retention: %s", db_errstr(c->db));
+	return (unsigned long long)res.affected;
+}
+
+static unsigned
+umax(unsigned a, unsigned b)
+{
+	return a > b ? a : b;
+}
+
+/*
+ * retention: delete unverified registrations older than pending_ttl (with
+ * their tokens), sessions past the longest idle or absolute timeout of
+ * any role, throttling rows whose window ended, and one-time tokens a
+ * week after they expired (used or not).  Prints the counts and writes
+ * one audit row with them (no personal data).  Safe to run at any time
+ * and as often as wanted (a daily timer).
+ */
+static int
+cmd_retention(struct cli *c, int argc, char **argv)
+{
+	struct db_arg		 args[2];
+	unsigned long long	 pending, sessions, throttle, tokens;
+	unsigned		 idle, absolute;
+
+	if (is_help(argc, argv)) {
+		return say_usage(false,
+		    "usage: portalctl retention\n"
+		    "Delete what the portal keeps no longer (AUTH-5; run it daily):\n"
+		    "  - registrations never verified, older than pending_ttl seconds\n"
+		    "    (their verification links with them);\n"
+		    "  - sessions idle longer than max(session_idle, admin_session_idle)\n"
+		    "    or older than max(session_absolute, admin_session_absolute);\n"
+		    "  - per-address sign-in throttling rows older than throttle_window;\n"
+		    "  - one-time links (verification, reset) 7 days after they expired.\n"
+		    "Prints the number of rows deleted of each kind and records them in\n"
+		    "the audit trail (action retention, no personal data).");
+	}
+	if (argc != 1)
+		die("retention: no arguments expected (see --help)");
+	cli_load(c, false);
+	args[0] = ARG_I(c->conf.pending_ttl);
+	pending = purge(c, ST_MEMBER_PENDING_PURGE, args, 1);
+	idle = umax(c->conf.session_idle, c->conf.admin_session_idle);
+	absolute = umax(c->conf.session_absolute,
+	    c->conf.admin_session_absolute);
+	args[0] = ARG_I(idle);
+	args[1] = ARG_I(absolute);
+	sessions = purge(c, ST_SESSION_PURGE, args, 2);
+	args[0] = ARG_I(c->conf.throttle_window);
+	throttle = purge(c, ST_THROTTLE_PURGE, args, 1);
+	tokens = purge(c, ST_TOKEN_PURGE, NULL, 0);
+	printf("unverified registrations deleted: %llu\n"
+	    "expired sessions deleted:         %llu\n"
+	    "throttling rows deleted:          %llu\n"
+	    "expired tokens deleted:           %llu\n",
+	    pending, sessions, throttle, tokens);
+	audit_cli(c->db, &c->a, c->operator_name, "retention", 0, "ok",
+	    arena_printf(&c->a, "pending=%llu sessions=%llu throttle=%llu "
+	    "tokens=%llu", pending, sessions, throttle, tokens));
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
 
 static const struct {
 	const char	*name;
@@ -658,6 +751,7 @@ static const struct {
 	{ "maintenance", cmd_maintenance },
 	{ "migrate", cmd_migrate },
 	{ "policy", cmd_policy },
+	{ "retention", cmd_retention },
 	{ "user", cmd_user },
 };
 

@@ -29,14 +29,14 @@ my $build = getcwd();
 $build = $ENV{PORTAL_BUILD}
     if !-x "$build/cgi-bin/portal-auth" && defined $ENV{PORTAL_BUILD};
 my %prog = map { $_ => "$build/cgi-bin/portal-$_" }
-    qw(auth register profile health);
+    qw(auth register profile reset health);
 my $portalctl = "$build/sbin/portalctl";
 for my $p (values %prog, $portalctl) {
 	-x $p or BAIL_OUT("$p is not built (run from the build directory)");
 }
 # One path served by each program (its first route).
 my %path = (auth => '/login', register => '/register', profile => '/profile',
-    health => '/healthz');
+    reset => '/reset', health => '/healthz');
 
 # Message catalogue texts, read from lib/msg.c so wording changes do not
 # break the test.
@@ -260,7 +260,7 @@ my $internals = qr/SELECT|INSERT|UPDATE\s|DELETE\s|mysql|mariadb|errno|
 	like(hdr1($r, 'content-type') // '', qr{\Atext/html; charset=utf-8\z},
 	    '... served as UTF-8 HTML');
 	unlike($r->{body}, qr{/no/such/page}, '... the page does not echo the path');
-	for my $p (qw(register profile health)) {
+	for my $p (qw(register profile reset health)) {
 		expect(cgi(prog => $p, uri => '/nothing-here'), 404,
 		    "GET /nothing-here ($p)", 'err_not_found');
 	}
@@ -295,6 +295,9 @@ for my $case (
     ['register', 'GET', '/register'],
     ['register', 'GET', '/verify?token=' . ('A' x 43)],
     ['profile', 'GET', '/profile'],
+    ['profile', 'GET', '/profile/sessions'],
+    ['reset', 'GET', '/reset'],
+    ['reset', 'GET', '/reset/confirm?token=' . ('A' x 43)],
     ['auth', 'POST', '/login', 'email=a%40example.jp&password=x&csrf=y'],
     ['register', 'POST', '/verify', 'token=abc&csrf=y'],
     ) {

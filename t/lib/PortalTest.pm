@@ -14,6 +14,15 @@ package PortalTest;
 #
 # Helpers die with a descriptive message when the product answers something
 # unexpected, so a test file that depends on them stops visibly.
+#
+# Sign-in throttling (AUTH-3): every failed sign-in from 127.0.0.1 counts
+# against that address (throttle_failures per throttle_window), and the
+# whole suite runs from there, twice in a row in CI.  So that no test file
+# is answered 429 because of failures earlier files made on purpose, the
+# first client() of every test process clears the address's window
+# (clear_throttle); each file must then stay below throttle_failures on its
+# own or call clear_throttle itself.  t/integration/47-throttle.t tests the
+# throttle and clears the window again in an END block.
 
 use v5.36;
 use utf8;
@@ -38,6 +47,8 @@ our @EXPORT_OK = qw(
     html_decode urlencode japanese_text dev_sh
     conf_value run_capture portalctl try_sign_in session_where
     waf_blocked waf_off
+    msg_text clear_throttle change_password request_reset reset_mail
+    mails_to_since
 );
 our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
@@ -55,8 +66,18 @@ our $CA   = $ENV{PORTAL_CA} // "$ROOT/var/tls/cert.pem";
 
 my $seq = 0;
 
-# A fresh client (own cookie jar).
-sub client (%o) { PortalTest::Client->new(%o) }
+my $throttle_cleared = 0;
+
+# A fresh client (own cookie jar).  The first one of a test process
+# clears the sign-in throttle of the test address first (see the top of
+# this file; a database that is down is only noted).
+sub client (%o) {
+	unless ($throttle_cleared++) {
+		eval { clear_throttle(); 1 }
+		    or Test::More::note("login_throttle not cleared: $@");
+	}
+	return PortalTest::Client->new(%o);
+}
 
 # ------------------------------------------------------------------ data
 
@@ -168,6 +189,68 @@ sub try_sign_in ($email, $password, $c = undef) {
 	    { email => $email, password => $password });
 }
 
+# ------------------------------------------------------------------ accounts
+
+# Text of a message catalogue key, read from lib/msg.c (so wording changes
+# do not break tests); dies if the key is missing.
+my %msgcache;
+sub msg_text ($key) {
+	unless (%msgcache) {
+		open my $fh, '<:encoding(UTF-8)', "$ROOT/lib/msg.c"
+		    or croak "$ROOT/lib/msg.c: $!";
+		local $/;
+		my $c = <$fh>;
+		close $fh;
+		while ($c =~ /\{\s*"([a-z0-9_]+)",\s*"((?:[^"\\]|\\.)*)"\s*\}/g) {
+			my ($k, $v) = ($1, $2);
+			$v =~ s/\\n/\n/g;
+			$v =~ s/\\(.)/$1/g;
+			$msgcache{$k} = $v;
+		}
+	}
+	return $msgcache{$key} // croak "message $key not in lib/msg.c";
+}
+
+# Forget the failed sign-ins counted for the test client's address, so a
+# test's own deliberate failures (or earlier tests') cannot throttle it.
+sub clear_throttle () {
+	sql("DELETE FROM login_throttle WHERE ip IN ('127.0.0.1', '::1')");
+}
+
+# POST /profile/password from a signed-in client: (response, form page).
+sub change_password ($c, $current, $new, $confirm = $new) {
+	my $page = $c->get('/profile/password');
+	$page->code == 200 && $page->form('password-form')
+	    or croak 'GET /profile/password: ' . $page->describe;
+	my $r = $c->submit($page, 'password-form', { current_password => $current,
+	    new_password => $new, new_password_confirm => $confirm });
+	return ($r, $page);
+}
+
+# POST /reset for addr from a new client (or the given one); returns the
+# response (whatever it is).
+sub request_reset ($addr, $c = undef) {
+	$c //= client();
+	my $page = $c->get('/reset');
+	$page->code == 200 && $page->form('reset-form')
+	    or croak 'GET /reset: ' . $page->describe;
+	return $c->submit($page, 'reset-form', { email => $addr });
+}
+
+# The newest mail to addr that carries a reset link and is newer than the
+# n-th mail ($after = number of mails to addr before), waiting up to
+# $wait seconds; undef if none.
+sub reset_mail ($addr, $after = 0, $wait = 10) {
+	my $end = time + $wait;
+	while (1) {
+		my @m = mails_to($addr);
+		my @r = grep { defined $_->{reset_token} } @m[$after .. $#m];
+		return $r[-1] if @r;
+		return undef if time >= $end;
+		sleep 0.1;
+	}
+}
+
 # ------------------------------------------------------------------ WAF
 
 # True for a 403 that ModSecurity answered before any program saw the
@@ -263,6 +346,9 @@ sub _parse_mail ($file) {
 	if ($src =~ m{\Q$URL\E/verify\?token=([A-Za-z0-9_-]+)}) {
 		$m->{token} = $1;
 	}
+	if ($src =~ m{\Q$URL\E/reset/confirm\?token=([A-Za-z0-9_-]+)}) {
+		$m->{reset_token} = $1;
+	}
 	return $m;
 }
 
@@ -280,6 +366,12 @@ sub mails_to ($addr) {
 		push @m, $p;
 	}
 	return sort { $a->{mtime} <=> $b->{mtime} || $a->{file} cmp $b->{file} } @m;
+}
+
+# Mails to addr that are not in @$before (the list of an earlier mails_to).
+sub mails_to_since ($addr, $before) {
+	my %old = map { $_->{file} => 1 } @$before;
+	return grep { !$old{$_->{file}} } mails_to($addr);
 }
 
 # Newest mail to addr, waiting up to $wait seconds for one to appear.
