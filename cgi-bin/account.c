@@ -15,38 +15,6 @@
 #include "account.h"
 
 /*
- * Parameters of new hashes, from portal.conf.
- */
-static struct argon2_params
-hash_params(const struct config *c)
-{
-	struct argon2_params	 p = { c->argon2_m_kib, c->argon2_t,
-	    c->argon2_p };
-
-	return p;
-}
-
-/*
- * Load the signed-in member into m (decrypted, in the arena).  Returns 0,
- * or the status of the error page it prepared (404 gone, 503 DB).
- */
-static int
-self_load(struct req *r, struct member *m)
-{
-	int	 rc;
-
-	rc = member_load(r->ctx->db, &r->a, &r->ctx->keys,
-	    r->sess->member_id, m);
-	if (rc == 1)
-		return req_error(r, 404, "err_not_found");
-	if (rc != DB_OK) {
-		plog(LOG_ERR_, "account: %s", db_errstr(r->ctx->db));
-		return req_error(r, 503, "err_unavailable");
-	}
-	return 0;
-}
-
-/*
  * Check pw against the signed-in member's stored hash: *match is true
  * when it matches (a malformed stored hash is logged and counts as a
  * mismatch).  Returns 0, or the status of the error page it prepared.
@@ -128,22 +96,14 @@ static int
 pwchange_txn(struct db *db, void *arg)
 {
 	struct pwchange	*c = arg;
-	struct db_arg	 args[2];
-	struct db_res	 res;
+	uint64_t	 ended;
 	int		 rc;
 
-	args[0] = ARG_S(c->hash);
-	args[1] = ARG_I(c->id);
-	rc = db_exec(db, &c->r->a, ST_MEMBER_SET_PASSWORD, args, 2, &res);
+	rc = member_set_password(db, &c->r->a, c->id, c->hash, &ended);
 	if (rc != DB_OK)
 		return rc;
-	if (res.affected != 1)
-		return 1;
-	args[0] = ARG_I(c->id);
-	rc = db_exec(db, &c->r->a, ST_SESSION_DELETE_MEMBER, args, 1, &res);
-	if (rc != DB_OK)
-		return rc;
-	c->ended = res.affected > 0 ? res.affected - 1 : 0;
+	/* Not counting this browser's own session. */
+	c->ended = ended > 0 ? ended - 1 : 0;
 	return session_start(c->r, c->id, c->role);
 }
 
@@ -151,7 +111,7 @@ int
 account_password_post(struct req *r)
 {
 	struct ctx		*ctx = r->ctx;
-	struct argon2_params	 p = hash_params(&ctx->conf);
+	struct argon2_params	 p = password_params(&ctx->conf);
 	const char		*cur = req_param(r, "current_password");
 	const char		*pw = req_param(r, "new_password");
 	const char		*pw2 = req_param(r, "new_password_confirm");
@@ -164,7 +124,7 @@ account_password_post(struct req *r)
 	struct pwchange		 c;
 	int			 st, rc;
 
-	if ((st = self_load(r, &m)) != 0)
+	if ((st = member_self(r, &m)) != 0)
 		return st;
 	if (*cur == '\0')
 		req_field_error(r, "current_password", "err_required");
@@ -386,7 +346,7 @@ account_withdraw_post(struct req *r)
 		    "staff account");
 		return req_error(r, 403, "err_withdraw_staff");
 	}
-	if ((st = self_load(r, &m)) != 0)
+	if ((st = member_self(r, &m)) != 0)
 		return st;
 	if (*pw == '\0')
 		req_field_error(r, "password", "err_required");

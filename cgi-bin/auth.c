@@ -29,25 +29,13 @@
 enum { AU_ID, AU_HASH, AU_ROLE, AU_STATE, AU_LOCKED, AU_FAILED, AU_TOTP };
 
 /*
- * Parameters of new hashes, from portal.conf.
- */
-static struct argon2_params
-hash_params(const struct config *c)
-{
-	struct argon2_params	 p = { c->argon2_m_kib, c->argon2_t,
-	    c->argon2_p };
-
-	return p;
-}
-
-/*
  * A hash with the current parameters to verify against when the account
  * does not exist or is locked (made once per process).
  */
 static const char *
 dummy_hash(struct ctx *ctx)
 {
-	struct argon2_params	 p = hash_params(&ctx->conf);
+	struct argon2_params	 p = password_params(&ctx->conf);
 
 	if (ctx->dummy_hash[0] == '\0' &&
 	    password_hash(&p, "portal-dummy-password-for-timing",
@@ -66,20 +54,6 @@ client_ip(struct req *r)
 	const char	*ip = r->remote_addr != NULL ? r->remote_addr : "";
 
 	return arena_strndup(&r->a, ip, strnlen(ip, IP_MAX));
-}
-
-/*
- * Copy printable ASCII of s (may be NULL) into dst (cap bytes); any
- * other byte becomes '?', so a browser string is safe in a mail body.
- */
-static void
-ascii_copy(char *dst, size_t cap, const char *s)
-{
-	size_t	 i = 0;
-
-	for (; s != NULL && *s != '\0' && i + 1 < cap; s++, i++)
-		dst[i] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
-	dst[i] = '\0';
 }
 
 /*
@@ -331,7 +305,7 @@ browser_seen(struct req *r, uint64_t id)
 	}
 	if (res.affected != 1)
 		return;		/* 2: the row existed (last_seen updated) */
-	ascii_copy(ua, sizeof(ua), r->user_agent);
+	esc_ascii(ua, sizeof(ua), r->user_agent);
 	notice(r, id, "login_new_browser", arena_printf(&r->a, "%s%s",
 	    msg_get("mail_notice_browser"), ua[0] != '\0' ? ua : "-"));
 }
@@ -356,7 +330,7 @@ static int
 login_post(struct req *r)
 {
 	struct ctx		*ctx = r->ctx;
-	struct argon2_params	 p = hash_params(&ctx->conf);
+	struct argon2_params	 p = password_params(&ctx->conf);
 	const char		*email = req_param(r, "email");
 	const char		*pw = req_param(r, "password");
 	const char		*ip = client_ip(r);

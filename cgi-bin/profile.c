@@ -77,32 +77,13 @@ account_vars(struct req *r, const struct member *m)
 	login_vars(r, m->id);
 }
 
-/*
- * Load the signed-in member or answer 503/404.
- */
-static int
-load_self(struct req *r, struct member *m)
-{
-	int	 rc;
-
-	rc = member_load(r->ctx->db, &r->a, &r->ctx->keys,
-	    r->sess->member_id, m);
-	if (rc == 1)
-		return req_error(r, 404, "err_not_found");
-	if (rc != DB_OK) {
-		plog(LOG_ERR_, "profile: %s", db_errstr(r->ctx->db));
-		return req_error(r, 503, "err_unavailable");
-	}
-	return 0;
-}
-
 static int
 profile_view(struct req *r)
 {
 	struct member	 m;
 	int		 st;
 
-	if ((st = load_self(r, &m)) != 0)
+	if ((st = member_self(r, &m)) != 0)
 		return st;
 	account_vars(r, &m);
 	req_set(r, "name", m.name);
@@ -149,7 +130,7 @@ profile_save(struct req *r)
 	enum verr	 e;
 	int		 st, rc;
 
-	if ((st = load_self(r, &m)) != 0)
+	if ((st = member_self(r, &m)) != 0)
 		return st;
 	for (i = 0; i < NFIELDS; i++) {
 		val[i] = req_param(r, fields[i].key);

@@ -126,8 +126,7 @@ static int
 register_post(struct req *r)
 {
 	struct ctx		*ctx = r->ctx;
-	struct argon2_params	 p = { ctx->conf.argon2_m_kib,
-	    ctx->conf.argon2_t, ctx->conf.argon2_p };
+	struct argon2_params	 p = password_params(&ctx->conf);
 	const char		*email = req_param(r, "email");
 	const char		*pw = req_param(r, "password");
 	const char		*pw2 = req_param(r, "password_confirm");

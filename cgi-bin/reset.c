@@ -31,18 +31,6 @@
  */
 #define ANSWER_MS	100
 
-/*
- * Parameters of new hashes, from portal.conf.
- */
-static struct argon2_params
-hash_params(const struct config *c)
-{
-	struct argon2_params	 p = { c->argon2_m_kib, c->argon2_t,
-	    c->argon2_p };
-
-	return p;
-}
-
 /* A member in this state may reset: active, or locked (the reset unlocks). */
 static bool
 may_reset(const char *state)
@@ -324,30 +312,19 @@ confirm_txn(struct db *db, void *arg)
 		return rc;
 	if (res.affected != 1)
 		return 1;
-	args[0] = ARG_S(c->hash);
-	args[1] = ARG_I(c->id);
-	rc = db_exec(db, &c->r->a, ST_MEMBER_SET_PASSWORD, args, 2, &res);
-	if (rc != DB_OK)
-		return rc;
-	if (res.affected != 1)
-		return 1;
 	args[0] = ARG_I(c->id);
 	args[1] = ARG_S(PURPOSE);
 	rc = db_exec(db, &c->r->a, ST_TOKEN_INVALIDATE, args, 2, NULL);
 	if (rc != DB_OK)
 		return rc;
-	args[0] = ARG_I(c->id);
-	rc = db_exec(db, &c->r->a, ST_SESSION_DELETE_MEMBER, args, 1, &res);
-	if (rc == DB_OK)
-		c->ended = res.affected;
-	return rc;
+	return member_set_password(db, &c->r->a, c->id, c->hash, &c->ended);
 }
 
 static int
 confirm_post(struct req *r)
 {
 	struct ctx		*ctx = r->ctx;
-	struct argon2_params	 p = hash_params(&ctx->conf);
+	struct argon2_params	 p = password_params(&ctx->conf);
 	const char		*token = req_param(r, "token");
 	const char		*pw = req_param(r, "new_password");
 	const char		*pw2 = req_param(r, "new_password_confirm");

@@ -373,6 +373,19 @@ int		 member_email_index(const struct keyring *, const char *email,
 int		 member_load(struct db *, struct arena *, const struct keyring *,
 		    uint64_t id, struct member *m);
 /*
+ * Load the signed-in member (r->sess) into m.  Returns 0, or the status
+ * of the error page it prepared (404 when the row is gone, 503 on a
+ * database error).
+ */
+int		 member_self(struct req *, struct member *m);
+/*
+ * Inside a transaction: store a new password hash (which also clears a
+ * lock) and end every session of member id; *ended gets how many.
+ * DB_OK, 1 if the member is gone, or a negative enum db_err.
+ */
+int		 member_set_password(struct db *, struct arena *, uint64_t id,
+		    const char *hash, uint64_t *ended);
+/*
  * Create a member (inside a transaction) with all personal data encrypted;
  * *id gets the new id.  DB_DUPLICATE when the mail address exists.
  */

@@ -220,3 +220,15 @@ esc_log(char *dst, size_t cap, const char *s)
 	}
 	dst[i] = '\0';
 }
+
+void
+esc_ascii(char *dst, size_t cap, const char *s)
+{
+	size_t	 i = 0;
+
+	if (cap == 0)
+		return;
+	for (; s != NULL && *s != '\0' && i + 1 < cap; s++, i++)
+		dst[i] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
+	dst[i] = '\0';
+}

@@ -179,3 +179,44 @@ member_create(struct db *db, struct arena *a, const struct keyring *k,
 	args[6] = ARG_I(*id);
 	return db_exec(db, a, ST_MEMBER_SET_PII, args, 7, NULL);
 }
+
+int
+member_self(struct req *r, struct member *m)
+{
+	int	 rc;
+
+	rc = member_load(r->ctx->db, &r->a, &r->ctx->keys,
+	    r->sess->member_id, m);
+	if (rc == 1)
+		return req_error(r, 404, "err_not_found");
+	if (rc != DB_OK) {
+		plog(LOG_ERR_, "member %llu: %s",
+		    (unsigned long long)r->sess->member_id,
+		    db_errstr(r->ctx->db));
+		return req_error(r, 503, "err_unavailable");
+	}
+	return 0;
+}
+
+int
+member_set_password(struct db *db, struct arena *a, uint64_t id,
+    const char *hash, uint64_t *ended)
+{
+	struct db_arg	 args[2];
+	struct db_res	 res;
+	int		 rc;
+
+	args[0] = ARG_S(hash);
+	args[1] = ARG_I(id);
+	if ((rc = db_exec(db, a, ST_MEMBER_SET_PASSWORD, args, 2, &res)) !=
+	    DB_OK)
+		return rc;
+	if (res.affected != 1)
+		return 1;
+	args[0] = ARG_I(id);
+	if ((rc = db_exec(db, a, ST_SESSION_DELETE_MEMBER, args, 1, &res)) !=
+	    DB_OK)
+		return rc;
+	*ended = res.affected;
+	return DB_OK;
+}

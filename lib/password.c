@@ -170,3 +170,12 @@ password_needs_rehash(const char *encoded, const struct argon2_params *params)
 	return ph.m != params->m_kib || ph.t != params->t ||
 	    ph.p != params->p;
 }
+
+struct argon2_params
+password_params(const struct config *c)
+{
+	struct argon2_params	 p = { c->argon2_m_kib, c->argon2_t,
+	    c->argon2_p };
+
+	return p;
+}

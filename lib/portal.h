@@ -88,6 +88,12 @@ void	 esc_html(struct buf *, const char *);
 void	 esc_url(struct buf *, const char *);
 /* JSON string body (no surrounding quotes); <, >, & as \u00XX. */
 void	 esc_json(struct buf *, const char *);
+/*
+ * Copy printable ASCII of s (may be NULL) into dst (cap bytes, always
+ * NUL-terminated); every other byte becomes '?' (browser strings in a
+ * latin-only column or a mail body).
+ */
+void	 esc_ascii(char *dst, size_t cap, const char *s);
 /* Copy s to dst (cap bytes) replacing control characters with '?'. */
 void	 esc_log(char *dst, size_t cap, const char *s);
 
@@ -404,6 +410,8 @@ struct argon2_params {
 	uint32_t	p;
 };
 
+/* The parameters of new hashes: argon2_m_kib, argon2_t, argon2_p of c. */
+struct argon2_params password_params(const struct config *c);
 /* PHC string of argon2id over pw with a random 16-byte salt; 0 or -1. */
 int	 password_hash(const struct argon2_params *, const char *pw,
 	    char *out, size_t cap);

@@ -101,20 +101,6 @@ session_load(struct req *r)
 	return rc;
 }
 
-/*
- * Copy printable ASCII of s (may be NULL) into dst; other bytes become
- * '?', so any browser string fits the utf8mb4 column.
- */
-static void
-ascii_copy(char *dst, size_t cap, const char *s)
-{
-	size_t	 i = 0;
-
-	for (; s != NULL && *s != '\0' && i + 1 < cap; s++, i++)
-		dst[i] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
-	dst[i] = '\0';
-}
-
 int
 session_start(struct req *r, uint64_t member_id, enum role role)
 {
@@ -133,7 +119,7 @@ session_start(struct req *r, uint64_t member_id, enum role role)
 	}
 	if (token_new(text, h) != 0)
 		return DB_ERROR;
-	ascii_copy(ua, sizeof(ua), r->user_agent);
+	esc_ascii(ua, sizeof(ua), r->user_agent);
 	args[0] = ARG_B(h, sizeof(h));
 	args[1] = ARG_I(member_id);
 	args[2] = ARG_S(r->remote_addr != NULL ? r->remote_addr : "");

@@ -376,9 +376,7 @@ user_add(struct cli *c, int argc, char **argv)
 	cli_load(c, true);
 	if (find_member(c, email) != 0)
 		die("user add: an account with this mail address exists");
-	p.m_kib = c->conf.argon2_m_kib;
-	p.t = c->conf.argon2_t;
-	p.p = c->conf.argon2_p;
+	p = password_params(&c->conf);
 	/* At least 24 characters, longer if the policy asks for more. */
 	policy_for_role(&c->conf, m.role, &pol);
 	one_time_password(pw, sizeof(pw), pol.min_len > 24 ?

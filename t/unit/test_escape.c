@@ -140,5 +140,17 @@ main(void)
 	test_json(&a);
 	test_log();
 	arena_free(&a);
+	{
+		char	 d[8];
+
+		esc_ascii(d, sizeof(d), "Mozilla");
+		is_str(d, "Mozilla", "esc_ascii keeps printable ASCII");
+		esc_ascii(d, sizeof(d), "a\r\nb\x7f\xe6\x97");
+		is_str(d, "a??b???", "esc_ascii replaces controls and non-ASCII");
+		esc_ascii(d, sizeof(d), "0123456789");
+		is_str(d, "0123456", "esc_ascii bounded by cap");
+		esc_ascii(d, sizeof(d), NULL);
+		is_str(d, "", "esc_ascii of NULL is empty");
+	}
 	return done_testing();
 }

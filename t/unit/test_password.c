@@ -129,5 +129,17 @@ main(void)
 	test_known();
 	test_round_trip();
 	test_malformed();
+	{
+		struct config		 c;
+		struct argon2_params	 p;
+
+		config_defaults(&c);
+		c.argon2_m_kib = 65536;
+		c.argon2_t = 3;
+		c.argon2_p = 2;
+		p = password_params(&c);
+		ok(p.m_kib == 65536 && p.t == 3 && p.p == 2,
+		    "password_params takes m, t, p from the configuration");
+	}
 	return done_testing();
 }
