@@ -25,4 +25,11 @@ int	account_withdraw_form(struct req *);
 /* POST /profile/withdraw: password and confirmation, then delete. */
 int	account_withdraw_post(struct req *);
 
+/* mfa.c: GET /profile/mfa: TOTP status and the forms. */
+int	mfa_view(struct req *);
+/* GET /profile/mfa/qr: the QR code of a secret being enrolled (SVG). */
+int	mfa_qr(struct req *);
+/* POST /profile/mfa: enable, confirm, disable, recovery (field action). */
+int	mfa_post(struct req *);
+
 #endif /* PORTAL_ACCOUNT_H */

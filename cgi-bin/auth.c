@@ -24,6 +24,7 @@
 #define BROWSER_MAX_AGE	(400L * 86400L)
 #define IP_MAX		45	/* login_throttle.ip, members.last_login_ip */
 #define UA_MAX		200	/* User-Agent shown in a notice mail */
+#define MFA_MAX_FAILURES 5	/* wrong codes before a pending session ends */
 
 /* Columns of ST_MEMBER_AUTH. */
 enum { AU_ID, AU_HASH, AU_ROLE, AU_STATE, AU_LOCKED, AU_FAILED, AU_TOTP };
@@ -326,6 +327,27 @@ login_failed(struct req *r, const char *ip, uint64_t target, const char *why)
 	return req_page(r, 401, "login", "title_login");
 }
 
+/*
+ * Bookkeeping of a complete sign-in (password, and the code when TOTP
+ * is on) of member id, whose signed-in session exists: the failure
+ * counter restarts, this sign-in becomes the last one, the browser is
+ * noted.
+ */
+static int
+login_done(struct req *r, uint64_t id, const char *ip, const char *how)
+{
+	struct db_arg	 a2[2] = { ARG_S(ip), ARG_I(id) };
+
+	if (db_exec(r->ctx->db, &r->a, ST_MEMBER_LOGIN_OK, a2, 2,
+	    NULL) != DB_OK) {
+		plog(LOG_ERR_, "login ok: %s", db_errstr(r->ctx->db));
+		return req_error(r, 503, "err_unavailable");
+	}
+	browser_seen(r, id);
+	audit(r, "login", id, "ok", how);
+	return req_redirect(r, "/profile");
+}
+
 static int
 login_post(struct req *r)
 {
@@ -398,16 +420,6 @@ login_post(struct req *r)
 	}
 	if (strcmp(state, "active") != 0 || role == ROLE__MAX)
 		return login_failed(r, ip, id, state);
-	{
-		struct db_arg	 a2[2] = { ARG_S(ip), ARG_I(id) };
-
-		/* The counter restarts; this sign-in becomes the last one. */
-		if (db_exec(ctx->db, &r->a, ST_MEMBER_LOGIN_OK, a2, 2,
-		    NULL) != DB_OK) {
-			plog(LOG_ERR_, "login ok: %s", db_errstr(ctx->db));
-			return req_error(r, 503, "err_unavailable");
-		}
-	}
 	if (password_needs_rehash(hash, &p) &&
 	    password_hash(&p, pw, newhash, sizeof(newhash)) == 0) {
 		struct db_arg	 a2[2] = { ARG_S(newhash), ARG_I(id) };
@@ -418,13 +430,172 @@ login_post(struct req *r)
 			    db_errstr(ctx->db));
 		wipe(newhash, sizeof(newhash));
 	}
+	if (db_u64(&res, 0, AU_TOTP) == 1) {
+		/*
+		 * Second step: the session is not signed in until a code;
+		 * each pending session gets MFA_MAX_FAILURES tries.
+		 */
+		arg = ARG_I(id);
+		if (db_exec(ctx->db, &r->a, ST_MEMBER_TOTP_FAIL_RESET, &arg, 1,
+		    NULL) != DB_OK || session_start_pending(r, id, role) != DB_OK) {
+			plog(LOG_ERR_, "session start: %s", db_errstr(ctx->db));
+			return req_error(r, 503, "err_unavailable");
+		}
+		audit(r, "login_password", id, "ok", "totp step next");
+		return req_redirect(r, "/login/mfa");
+	}
 	if (session_start(r, id, role) != DB_OK) {
 		plog(LOG_ERR_, "session start: %s", db_errstr(ctx->db));
 		return req_error(r, 503, "err_unavailable");
 	}
-	browser_seen(r, id);
-	audit(r, "login", id, "ok", "");
-	return req_redirect(r, "/profile");
+	return login_done(r, id, ip, "");
+}
+
+/* ------------------------------------------------------------------ */
+/* The TOTP step (AUTH-4) */
+
+static int
+mfa_page(struct req *r, int status)
+{
+	return req_page(r, status, "login_mfa", "title_login_mfa");
+}
+
+/* GET /login/mfa: the code form of a session waiting for it. */
+static int
+login_mfa_form(struct req *r)
+{
+	if (r->sess == NULL)
+		return req_redirect(r, "/login");
+	if (!r->sess->mfa_pending)
+		return req_redirect(r, "/profile");
+	return mfa_page(r, 200);
+}
+
+/*
+ * MFA_MAX_FAILURES wrong codes: the pending session ends and the attempt
+ * counts as one failed sign-in of the account (lockout) and the address.
+ */
+static int
+mfa_give_up(struct req *r, uint64_t id, const char *ip)
+{
+	struct ctx	*ctx = r->ctx;
+	struct member	 m;
+	unsigned char	 idx[32];
+	struct db_arg	 arg = ARG_I(id);
+	struct db_res	 res;
+
+	if (db_exec(ctx->db, &r->a, ST_MEMBER_TOTP_FAIL_RESET, &arg, 1,
+	    NULL) != DB_OK)
+		plog(LOG_ERR_, "totp failures: %s", db_errstr(ctx->db));
+	if (session_end(r) != DB_OK)
+		plog(LOG_ERR_, "mfa end: %s", db_errstr(ctx->db));
+	if (member_load(ctx->db, &r->a, &ctx->keys, id, &m) == DB_OK &&
+	    member_email_index(&ctx->keys, m.email, idx) == 0) {
+		arg = ARG_B(idx, sizeof(idx));
+		if (db_exec(ctx->db, &r->a, ST_MEMBER_AUTH, &arg, 1,
+		    &res) == DB_OK && res.nrows == 1 &&
+		    db_u64(&res, 0, AU_ID) == id)
+			count_failure(r, id, idx, db_u64(&res, 0, AU_FAILED));
+	}
+	return login_failed(r, ip, id, "too many wrong codes");
+}
+
+/*
+ * POST /login/mfa: a 6-digit code (each time step accepted once) or an
+ * unused recovery code (then used up).  Success rotates the token.
+ */
+static int
+login_mfa_post(struct req *r)
+{
+	struct ctx	*ctx = r->ctx;
+	const char	*code = req_param(r, "code");
+	const char	*ip = client_ip(r);
+	unsigned char	 key[TOTP_KEY_MAX], rk[32], h[32];
+	char		 norm[RECOVERY_CODE_LEN + 1];
+	struct db_arg	 args[3];
+	struct db_res	 res;
+	size_t		 keylen;
+	int64_t		 step, last;
+	uint64_t	 id;
+	enum role	 role;
+	unsigned	 left;
+	const char	*how = NULL;
+
+	if (r->sess == NULL)
+		return req_redirect(r, "/login");
+	if (!r->sess->mfa_pending)
+		return req_redirect(r, "/profile");
+	if ((left = throttle_left(r, ip)) > 0) {
+		audit(r, "login", r->sess->member_id, "denied", "throttled");
+		r->retry_after = left;
+		return req_error(r, 429, "err_throttled");
+	}
+	id = r->sess->member_id;
+	role = r->sess->role;
+	if (*code == '\0') {
+		req_field_error(r, "code", "err_required");
+		return mfa_page(r, 422);
+	}
+	args[0] = ARG_I(id);
+	if (db_exec(ctx->db, &r->a, ST_MEMBER_TOTP_GET, args, 1, &res) !=
+	    DB_OK || res.nrows != 1) {
+		plog(LOG_ERR_, "mfa: %s", db_errstr(ctx->db));
+		return req_error(r, 503, "err_unavailable");
+	}
+	last = (int64_t)db_u64(&res, 0, 2) - 1;
+	if (db_u64(&res, 0, 1) != 1 || member_totp_decrypt(&ctx->keys, id,
+	    db_val(&res, 0, 0), key, &keylen) != 0) {
+		plog(LOG_ERR_, "mfa: member %llu has no usable secret",
+		    (unsigned long long)id);
+		(void)session_end(r);
+		return req_redirect(r, "/login");
+	}
+	step = totp_verify(key, keylen, code, time(NULL), last);
+	wipe(key, sizeof(key));
+	if (step >= 0) {
+		args[0] = ARG_I(step);
+		args[1] = ARG_I(id);
+		args[2] = ARG_I(step);
+		if (db_exec(ctx->db, &r->a, ST_MEMBER_TOTP_STEP, args, 3,
+		    &res) != DB_OK)
+			return req_error(r, 503, "err_unavailable");
+		if (res.affected == 1)
+			how = "totp";
+	} else if (recovery_code_normalize(norm, code) == 0) {
+		recovery_key(&ctx->keys, rk);
+		recovery_code_hash(rk, sizeof(rk), norm, h);
+		wipe(rk, sizeof(rk));
+		args[0] = ARG_I(id);
+		args[1] = ARG_B(h, sizeof(h));
+		if (db_exec(ctx->db, &r->a, ST_RECOVERY_USE, args, 2,
+		    &res) != DB_OK)
+			return req_error(r, 503, "err_unavailable");
+		if (res.affected == 1) {
+			how = "recovery code";
+			args[0] = ARG_I(id);
+			(void)db_exec(ctx->db, &r->a, ST_MEMBER_TOTP_FAIL_RESET,
+			    args, 1, NULL);
+		}
+	}
+	if (how == NULL) {
+		args[0] = ARG_I(id);
+		if (db_exec(ctx->db, &r->a, ST_MEMBER_TOTP_FAIL, args, 1,
+		    NULL) != DB_OK ||
+		    db_exec(ctx->db, &r->a, ST_MEMBER_TOTP_GET, args, 1,
+		    &res) != DB_OK || res.nrows != 1)
+			return req_error(r, 503, "err_unavailable");
+		audit(r, "login_code", id, "fail", "wrong code");
+		if (db_u64(&res, 0, 3) >= MFA_MAX_FAILURES)
+			return mfa_give_up(r, id, ip);
+		req_field_error(r, "code", "err_totp_code");
+		return mfa_page(r, 401);
+	}
+	/* Rotation: the pending token dies, a signed-in one is issued. */
+	if (session_start(r, id, role) != DB_OK) {
+		plog(LOG_ERR_, "session start: %s", db_errstr(ctx->db));
+		return req_error(r, 503, "err_unavailable");
+	}
+	return login_done(r, id, ip, how);
 }
 
 static int
@@ -441,7 +612,9 @@ static const struct route routes[] = {
 	{ M_GET, "/", ROLE_ANON, RF_NONE, root },
 	{ M_GET, "/login", ROLE_ANON, RF_NONE, login_form },
 	{ M_POST, "/login", ROLE_ANON, RF_NONE, login_post },
-	{ M_POST, "/logout", ROLE_ANON, RF_NONE, logout },
+	{ M_GET, "/login/mfa", ROLE_ANON, RF_MFA_STEP, login_mfa_form },
+	{ M_POST, "/login/mfa", ROLE_ANON, RF_MFA_STEP, login_mfa_post },
+	{ M_POST, "/logout", ROLE_ANON, RF_MFA_STEP | RF_ENROL, logout },
 };
 
 int

@@ -171,6 +171,9 @@ profile_save(struct req *r)
 
 static const struct route routes[] = {
 	{ M_GET, "/profile", ROLE_MEMBER, RF_NONE, profile_view },
+	{ M_GET, "/profile/mfa", ROLE_MEMBER, RF_ENROL, mfa_view },
+	{ M_POST, "/profile/mfa", ROLE_MEMBER, RF_ENROL, mfa_post },
+	{ M_GET, "/profile/mfa/qr", ROLE_MEMBER, RF_ENROL, mfa_qr },
 	{ M_POST, "/profile", ROLE_MEMBER, RF_NONE, profile_save },
 	/* cgi-bin/account.c */
 	{ M_GET, "/profile/password", ROLE_MEMBER, RF_NONE,

@@ -197,7 +197,8 @@ render(struct req *r)
 		return;
 	}
 	if (r->text != NULL) {
-		send_response(r, "text/plain; charset=utf-8", r->text,
+		send_response(r, r->text_type != NULL ? r->text_type :
+		    "text/plain; charset=utf-8", r->text,
 		    strlen(r->text));
 		return;
 	}
@@ -449,6 +450,17 @@ handle(struct req *r, const struct route *routes, size_t n)
 	    &ping)) != DB_OK) {
 		plog(LOG_ERR_, "session: %s", db_errstr(r->ctx->db));
 		(void)req_error(r, 503, "err_unavailable");
+		return;
+	}
+	/* Until its TOTP step a session is signed in only for that step. */
+	if (r->sess != NULL && r->sess->mfa_pending &&
+	    !(rt->flags & RF_MFA_STEP))
+		r->sess = NULL;
+	/* Administrators and operators must enrol before anything else. */
+	if (r->sess != NULL && !r->sess->mfa_pending &&
+	    r->sess->role >= ROLE_OPERATOR && !r->sess->totp_enabled &&
+	    !(rt->flags & RF_ENROL)) {
+		(void)req_redirect(r, "/profile/mfa");
 		return;
 	}
 	if (rt->role > ROLE_ANON &&

@@ -56,6 +56,18 @@ enum stmt {
 	ST_SESSION_DELETE_ONE,
 	ST_SESSION_DELETE_OTHERS,
 	ST_TOKEN_INVALIDATE,
+	/* TOTP (AUTH-4) */
+	ST_SESSION_INSERT_PENDING,
+	ST_MEMBER_TOTP_GET,
+	ST_MEMBER_TOTP_SET_PENDING,
+	ST_MEMBER_TOTP_ENABLE,
+	ST_MEMBER_TOTP_STEP,
+	ST_MEMBER_TOTP_FAIL,
+	ST_MEMBER_TOTP_FAIL_RESET,
+	ST_MEMBER_TOTP_DISABLE,
+	ST_RECOVERY_DELETE,
+	ST_RECOVERY_INSERT,
+	ST_RECOVERY_USE,
 	ST__MAX
 };
 
@@ -175,6 +187,8 @@ struct session {
 	uint64_t	 member_id;
 	enum role	 role;
 	unsigned char	 hash[32];	/* SHA-256 of the cookie token */
+	bool		 mfa_pending;	/* password done, TOTP step not yet */
+	bool		 totp_enabled;	/* the member has TOTP on */
 };
 
 struct fielderr {
@@ -222,6 +236,8 @@ struct req {
 	const char	*allow;		/* Allow header of a 405 */
 	const char	*tpl;		/* template to render */
 	const char	*text;		/* text/plain body instead */
+	const char	*text_type;	/* Content-Type of text (default
+					   text/plain) */
 	struct tpl_vars	*vars;
 	struct fielderr	 errs[16];
 	size_t		 nerrs;
@@ -275,7 +291,11 @@ int		 http_cookie_add(struct req *, const char *name,
 enum route_flag {
 	RF_NONE = 0,
 	RF_NO_DB = 1 << 0,	/* handler works without the database */
-	RF_TEXT = 1 << 1	/* plain-text endpoint (healthz) */
+	RF_TEXT = 1 << 1,	/* plain-text endpoint (healthz) */
+	RF_MFA_STEP = 1 << 2,	/* a session waiting for its TOTP step is
+				   seen as signed in (else as anonymous) */
+	RF_ENROL = 1 << 3	/* reachable by an administrator or operator
+				   without TOTP (else 303 to /profile/mfa) */
 };
 
 struct route {
@@ -321,6 +341,13 @@ int		 session_load(struct req *);
  * deleted and a new token is issued).  DB_OK or enum db_err.
  */
 int		 session_start(struct req *, uint64_t member_id, enum role);
+/*
+ * As session_start, but the session waits for its TOTP step
+ * (mfa_pending): until session_start is called again it is signed in only
+ * on routes flagged RF_MFA_STEP.
+ */
+int		 session_start_pending(struct req *, uint64_t member_id,
+		    enum role);
 /* End the current session: delete the row and clear the cookie. */
 int		 session_end(struct req *);
 /* Session expired by idle or absolute timeout for role (pure). */
@@ -396,6 +423,21 @@ int		 member_create(struct db *, struct arena *, const struct keyring *,
 int		 member_encrypt(struct arena *, const struct keyring *,
 		    uint64_t id, enum pii_col, const char *v,
 		    unsigned char **out, size_t *outlen);
+/*
+ * Encrypt a raw TOTP secret for members.totp_enc of row id (column
+ * "totp" in the associated data) into an arena blob.  0 or -1.
+ */
+int		 member_totp_encrypt(struct arena *, const struct keyring *,
+		    uint64_t id, const unsigned char *secret, size_t len,
+		    unsigned char **out, size_t *outlen);
+/*
+ * Decrypt members.totp_enc of row id into key (TOTP_KEY_MAX bytes);
+ * *len gets its length.  0, or -1 (null, tampered, wrong row).
+ */
+int		 member_totp_decrypt(const struct keyring *, uint64_t id,
+		    const struct db_val *enc, unsigned char *key, size_t *len);
+/* The key recovery codes are hashed under: HMAC(index_key, "recovery"). */
+void		 recovery_key(const struct keyring *, unsigned char out[32]);
 /* Random token: base64url text (43) and its SHA-256. */
 int		 token_new(char text[TOKEN_B64 + 1], unsigned char hash[32]);
 /* Hash a token text (shape-checked); -1 if malformed. */

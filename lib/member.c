@@ -87,6 +87,45 @@ member_encrypt(struct arena *a, const struct keyring *k, uint64_t id,
 	    cap, outlen);
 }
 
+int
+member_totp_encrypt(struct arena *a, const struct keyring *k, uint64_t id,
+    const unsigned char *secret, size_t len, unsigned char **out,
+    size_t *outlen)
+{
+	size_t	 cap = len + PII_OVERHEAD;
+
+	*out = arena_alloc(a, cap);
+	return pii_encrypt(k, "members", "totp", id, secret, len, *out, cap,
+	    outlen);
+}
+
+int
+member_totp_decrypt(const struct keyring *k, uint64_t id,
+    const struct db_val *enc, unsigned char *key, size_t *len)
+{
+	char	 buf[256];
+	size_t	 n;
+
+	*len = 0;
+	if (enc->null || enc->len == 0 || enc->len > sizeof(buf) ||
+	    pii_decrypt(k, "members", "totp", id,
+	    (const unsigned char *)enc->p, enc->len, buf, sizeof(buf),
+	    &n) != 0 || n == 0 || n > TOTP_KEY_MAX) {
+		wipe(buf, sizeof(buf));
+		return -1;
+	}
+	memcpy(key, buf, n);
+	*len = n;
+	wipe(buf, sizeof(buf));
+	return 0;
+}
+
+void
+recovery_key(const struct keyring *k, unsigned char out[32])
+{
+	hmac_sha256(k->index_key, sizeof(k->index_key), "recovery", 8, out);
+}
+
 /*
  * Decrypt column col of row id from v into an arena string.
  */

@@ -94,6 +94,8 @@ session_load(struct req *r)
 	r->sess = arena_alloc(&r->a, sizeof(*r->sess));
 	r->sess->member_id = db_u64(&res, 0, 0);
 	r->sess->role = role;
+	r->sess->mfa_pending = db_u64(&res, 0, 5) != 0;
+	r->sess->totp_enabled = db_u64(&res, 0, 6) != 0;
 	memcpy(r->sess->hash, h, sizeof(h));
 	if (idle >= TOUCH_EVERY)
 		rc = db_exec(r->ctx->db, &r->a, ST_SESSION_TOUCH, &arg, 1,
@@ -101,8 +103,8 @@ session_load(struct req *r)
 	return rc;
 }
 
-int
-session_start(struct req *r, uint64_t member_id, enum role role)
+static int
+start(struct req *r, uint64_t member_id, enum role role, bool pending)
 {
 	struct db_arg	 args[4];
 	unsigned char	 h[32];
@@ -124,7 +126,8 @@ session_start(struct req *r, uint64_t member_id, enum role role)
 	args[1] = ARG_I(member_id);
 	args[2] = ARG_S(r->remote_addr != NULL ? r->remote_addr : "");
 	args[3] = ARG_S(ua);
-	rc = db_exec(r->ctx->db, &r->a, ST_SESSION_INSERT, args, 4, NULL);
+	rc = db_exec(r->ctx->db, &r->a, pending ? ST_SESSION_INSERT_PENDING :
+	    ST_SESSION_INSERT, args, 4, NULL);
 	if (rc != DB_OK)
 		return rc;
 	memcpy(r->token, text, sizeof(text));
@@ -133,8 +136,22 @@ session_start(struct req *r, uint64_t member_id, enum role role)
 	r->sess = arena_alloc(&r->a, sizeof(*r->sess));
 	r->sess->member_id = member_id;
 	r->sess->role = role;
+	r->sess->mfa_pending = pending;
+	r->sess->totp_enabled = pending;
 	memcpy(r->sess->hash, h, sizeof(h));
 	return DB_OK;
+}
+
+int
+session_start(struct req *r, uint64_t member_id, enum role role)
+{
+	return start(r, member_id, role, false);
+}
+
+int
+session_start_pending(struct req *r, uint64_t member_id, enum role role)
+{
+	return start(r, member_id, role, true);
 }
 
 int

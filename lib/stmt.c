@@ -56,7 +56,8 @@ const struct stmt_def stmt_defs[ST__MAX] = {
 	/* ST_SESSION_GET: ages in seconds computed by the server's clock */
 	{ "SELECT s.member_id, m.role, m.state, "
 	  "TIMESTAMPDIFF(SECOND, s.created_at, UTC_TIMESTAMP(6)), "
-	  "TIMESTAMPDIFF(SECOND, s.last_seen, UTC_TIMESTAMP(6)) "
+	  "TIMESTAMPDIFF(SECOND, s.last_seen, UTC_TIMESTAMP(6)), "
+	  "s.mfa_pending, m.totp_enabled "
 	  "FROM sessions s JOIN members m ON m.id = s.member_id "
 	  "WHERE s.token_hash = ?", 1, true },
 	/* ST_SESSION_TOUCH */
@@ -167,4 +168,43 @@ const struct stmt_def stmt_defs[ST__MAX] = {
 	/* ST_TOKEN_INVALIDATE: earlier links of a purpose stop working */
 	{ "UPDATE tokens SET used_at = UTC_TIMESTAMP(6) WHERE member_id = ? "
 	  "AND purpose = ? AND used_at IS NULL", 2, false },
+
+	/* ---- TOTP (AUTH-4) ---- */
+	/* ST_SESSION_INSERT_PENDING: password done, TOTP step to come */
+	{ "INSERT INTO sessions (token_hash, member_id, created_at, last_seen, "
+	  "ip, user_agent, mfa_pending) VALUES (?, ?, UTC_TIMESTAMP(6), "
+	  "UTC_TIMESTAMP(6), ?, ?, 1)", 4, false },
+	/* ST_MEMBER_TOTP_GET: column 2 is totp_last_step + 1 (never
+	 * negative) */
+	{ "SELECT totp_enc, totp_enabled, totp_last_step + 1, totp_failures "
+	  "FROM members WHERE id = ?", 1, true },
+	/* ST_MEMBER_TOTP_SET_PENDING: a new secret, not enabled yet */
+	{ "UPDATE members SET totp_enc = ?, totp_enabled = 0, "
+	  "totp_last_step = -1, totp_failures = 0 "
+	  "WHERE id = ? AND totp_enabled = 0", 2, false },
+	/* ST_MEMBER_TOTP_ENABLE: step of the confirming code */
+	{ "UPDATE members SET totp_enabled = 1, totp_last_step = ?, "
+	  "totp_failures = 0 WHERE id = ? AND totp_enabled = 0 "
+	  "AND totp_enc IS NOT NULL", 2, false },
+	/* ST_MEMBER_TOTP_STEP: accept step ? once (affected 0: a replay) */
+	{ "UPDATE members SET totp_last_step = ?, totp_failures = 0 "
+	  "WHERE id = ? AND totp_enabled = 1 AND totp_last_step < ?",
+	  3, false },
+	/* ST_MEMBER_TOTP_FAIL */
+	{ "UPDATE members SET totp_failures = totp_failures + 1 WHERE id = ?",
+	  1, false },
+	/* ST_MEMBER_TOTP_FAIL_RESET */
+	{ "UPDATE members SET totp_failures = 0 WHERE id = ?", 1, false },
+	/* ST_MEMBER_TOTP_DISABLE */
+	{ "UPDATE members SET totp_enc = NULL, totp_enabled = 0, "
+	  "totp_last_step = -1, totp_failures = 0 WHERE id = ?", 1, false },
+	/* ST_RECOVERY_DELETE */
+	{ "DELETE FROM recovery_codes WHERE member_id = ?", 1, false },
+	/* ST_RECOVERY_INSERT */
+	{ "INSERT INTO recovery_codes (member_id, code_hash) VALUES (?, ?)",
+	  2, false },
+	/* ST_RECOVERY_USE: affected 1 = an unused code of the member */
+	{ "UPDATE recovery_codes SET used_at = UTC_TIMESTAMP(6) "
+	  "WHERE member_id = ? AND code_hash = ? AND used_at IS NULL",
+	  2, false },
 };

@@ -1,7 +1,9 @@
 // Browser test of the member portal with Debian's headless Chromium driven by
 // playwright-core: register through the form, read the verification mail
 // from var/mail, open the link, confirm, sign in, check the profile page and
-// save its screenshot to $PORTAL_ROOT/var/screenshots/profile.png, sign out.
+// save its screenshot to $PORTAL_ROOT/var/screenshots/profile.png, enrol
+// TOTP at /profile/mfa (secret read from the page, codes computed here),
+// sign out, sign in again with the password and a code, sign out.
 // Fails on any console error, uncaught page error or CSP violation.
 //
 // Environment: PORTAL_ROOT (default: two levels above this file),
@@ -16,6 +18,7 @@ process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
 
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,6 +97,39 @@ const badResponses = [];
 const userDataDir = mkdtempSync(join(tmpdir(), 'portal-chromium-'));
 let context;
 let page;
+
+// RFC 4648 base32 (no padding) to bytes.
+function base32Decode(s) {
+	const alpha = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+	let bits = '';
+	for (const ch of s.replace(/[=\s]/g, '').toUpperCase()) {
+		const v = alpha.indexOf(ch);
+		if (v < 0) throw new Error(`bad base32 character ${ch}`);
+		bits += v.toString(2).padStart(5, '0');
+	}
+	const out = [];
+	for (let i = 0; i + 8 <= bits.length; i += 8)
+		out.push(parseInt(bits.slice(i, i + 8), 2));
+	return Buffer.from(out);
+}
+
+// TOTP (RFC 6238, HMAC-SHA-1, 6 digits) of time step `step`.
+function totp(key, step) {
+	const msg = Buffer.alloc(8);
+	msg.writeBigUInt64BE(BigInt(step));
+	const h = createHmac('sha1', key).update(msg).digest();
+	const o = h[h.length - 1] & 0x0f;
+	const v = (h.readUInt32BE(o) & 0x7fffffff) % 1000000;
+	return String(v).padStart(6, '0');
+}
+
+const stepNow = () => Math.floor(Date.now() / 1000 / 30);
+
+// Submit a form whose answer stays on the same URL (a rendered POST).
+async function submitInPlace(formSel) {
+	const button = page.locator(`${formSel} [type=submit]`).first();
+	await Promise.all([page.waitForEvent('load'), button.click()]);
+}
 
 async function submitAndWait(formSel, urlPattern) {
 	const button = page.locator(`${formSel} [type=submit]`).first();
@@ -185,6 +221,30 @@ try {
 	const shot = join(SHOTDIR, 'profile.png');
 	await page.screenshot({ path: shot, fullPage: true });
 	check(`screenshot saved to ${shot}`, statSync(shot).size > 1000);
+
+	// ------------------------------------------------------------ TOTP
+	await page.click('#link-mfa');
+	await page.waitForURL(/\/profile\/mfa$/);
+	check('the profile links to /profile/mfa', page.url() === `${URL_BASE}/profile/mfa`, page.url());
+	await submitInPlace('#mfa-enable-form');
+	const secret = ((await page.locator('#totp-secret').textContent()) || '').trim();
+	check('enabling shows the secret in base32', /^[A-Z2-7]{32}$/.test(secret), secret);
+	const qrOk = await page.locator('#totp-qr').evaluate((img) => img.complete && img.naturalWidth > 0);
+	check('the QR code image is shown', qrOk);
+	const key = base32Decode(secret);
+	const enrolStep = stepNow();
+	await page.fill('#mfa-confirm-form [name="code"]', totp(key, enrolStep));
+	await submitInPlace('#mfa-confirm-form');
+	const nCodes = await page.locator('#recovery-codes li').count();
+	check('a valid code enables TOTP and shows 10 recovery codes', nCodes === 10, nCodes);
+	await submitAndWait('#logout-form', /\/login$/);
+	await page.fill('#login-form [name="email"]', member.email);
+	await page.fill('#login-form [name="password"]', member.password);
+	await submitAndWait('#login-form', /\/login\/mfa$/);
+	check('the password leads to /login/mfa', page.url() === `${URL_BASE}/login/mfa`, page.url());
+	await page.fill('#mfa-login-form [name="code"]', totp(key, Math.max(stepNow(), enrolStep + 1)));
+	await submitAndWait('#mfa-login-form', /\/profile$/);
+	check('a code completes the sign-in', page.url() === `${URL_BASE}/profile`, page.url());
 
 	// ------------------------------------------------------------ sign out
 	await submitAndWait('#logout-form', /\/login$/);

@@ -141,6 +141,8 @@ SKIP: {
 	my $t = try_sign_in($s->{email}, $s->{password}, $c);
 	skip 'an operator signs in through another step now', 4
 	    unless $t->code == 303 && $t->location_path eq '/profile';
+	# staff must enrol TOTP before any other screen (AUTH-4)
+	enrol_totp($c);
 	my $p = $c->get('/profile/withdraw');
 	ok($p->has_id('withdraw-staff'), 'staff: the page explains who removes the account');
 	ok(!$p->form('withdraw-form'), '... and has no form');

@@ -28,7 +28,7 @@ use v5.36;
 use utf8;
 use Carp qw(croak);
 use Cwd qw(abs_path);
-use Digest::SHA qw(sha256 sha256_hex);
+use Digest::SHA qw(sha256 sha256_hex hmac_sha1);
 use Encode qw(decode encode);
 use File::Basename qw(dirname);
 use HTTP::Tiny;
@@ -48,7 +48,7 @@ our @EXPORT_OK = qw(
     conf_value run_capture portalctl try_sign_in session_where
     waf_blocked waf_off
     msg_text clear_throttle change_password request_reset reset_mail
-    mails_to_since
+    mails_to_since b32_decode totp_code enrol_totp
 );
 our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
@@ -190,6 +190,40 @@ sub try_sign_in ($email, $password, $c = undef) {
 }
 
 # ------------------------------------------------------------------ accounts
+
+# RFC 4648 base32 (padding and spaces ignored) to bytes.
+sub b32_decode ($s) {
+	my %v;
+	my @a = ('A' .. 'Z', '2' .. '7');
+	@v{@a} = 0 .. 31;
+	my $bits = join '', map { sprintf '%05b', $v{$_} // croak "bad base32 $_" }
+	    split //, uc($s =~ s/[=\s]//gr);
+	$bits = substr($bits, 0, length($bits) - length($bits) % 8);
+	return pack 'B*', $bits;
+}
+
+# TOTP (RFC 6238: HMAC-SHA-1, 6 digits) of time step $step (default: now).
+sub totp_code ($key, $step = int(time() / 30)) {
+	my $h = hmac_sha1(pack('NN', int($step / 2**32), $step % 2**32), $key);
+	my $o = ord(substr($h, -1)) & 0x0f;
+	my $n = unpack('N', substr($h, $o, 4)) & 0x7fffffff;
+	return sprintf '%06d', $n % 1_000_000;
+}
+
+# Turn TOTP on for the member signed in on client $c through /profile/mfa;
+# returns the raw secret (dies on any unexpected answer).
+sub enrol_totp ($c) {
+	my $v = $c->get('/profile/mfa');
+	$v->code == 200 && $v->form('mfa-enable-form')
+	    or croak 'GET /profile/mfa: ' . $v->describe;
+	my $e = $c->submit($v, 'mfa-enable-form');
+	my $key = b32_decode($e->text_of('totp-secret') // croak 'no secret: ' . $e->describe);
+	my $ok = $c->submit($e, 'mfa-confirm-form', { code => totp_code($key) });
+	$ok->code == 200 && $ok->has_id('recovery-codes')
+	    or croak 'confirming TOTP: ' . $ok->describe;
+	return $key;
+}
+
 
 # Text of a message catalogue key, read from lib/msg.c (so wording changes
 # do not break tests); dies if the key is missing.
