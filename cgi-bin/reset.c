@@ -30,6 +30,8 @@
  * program's processes wait (its own mod_fcgid class).
  */
 #define ANSWER_MS	100
+/* Reset links one member can be sent in an hour. */
+#define RESET_PER_HOUR	5
 
 /* A member in this state may reset: active, or locked (the reset unlocks). */
 static bool
@@ -133,6 +135,8 @@ request_known(struct req *r, uint64_t id, long long start)
 	struct ctx	*ctx = r->ctx;
 	struct member	 m;
 	struct rq	 q;
+	struct db_arg	 args[3];
+	struct db_res	 res;
 	char		 until[40];
 	int		 rc;
 
@@ -140,6 +144,20 @@ request_known(struct req *r, uint64_t id, long long start)
 	if (rc != DB_OK) {
 		plog(LOG_ERR_, "reset request: member %llu not loaded (%d)",
 		    (unsigned long long)id, rc);
+		return request_done(r, start);
+	}
+	/* At most RESET_PER_HOUR links an hour, so nobody can flood a
+	 * member's mailbox; the answer stays the same. */
+	args[0] = ARG_I(id);
+	args[1] = ARG_S(PURPOSE);
+	args[2] = ARG_I(3600);
+	if (db_exec(ctx->db, &r->a, ST_TOKEN_RECENT, args, 3, &res) !=
+	    DB_OK) {
+		plog(LOG_ERR_, "reset request: %s", db_errstr(ctx->db));
+		return request_done(r, start);
+	}
+	if (db_u64(&res, 0, 0) >= RESET_PER_HOUR) {
+		audit(r, "reset_request", id, "ignored", "too many requests");
 		return request_done(r, start);
 	}
 	memset(&q, 0, sizeof(q));

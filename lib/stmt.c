@@ -207,4 +207,7 @@ const struct stmt_def stmt_defs[ST__MAX] = {
 	{ "UPDATE recovery_codes SET used_at = UTC_TIMESTAMP(6) "
 	  "WHERE member_id = ? AND code_hash = ? AND used_at IS NULL",
 	  2, false },
+	/* ST_TOKEN_RECENT: links of a purpose made for a member lately */
+	{ "SELECT COUNT(*) FROM tokens WHERE member_id = ? AND purpose = ? "
+	  "AND created_at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND", 3, true },
 };

@@ -255,4 +255,28 @@ is(try_sign_in($m->{email}, $m->{password})->code, 401, 'the old password no lon
 	is(try_sign_in($l->{email}, $pw)->location_path, '/profile', '... and signs in');
 }
 
+# ---------------------------------------------------------------- flood limit
+# At most 5 reset links an hour per member: the sixth request gets the same
+# answer but no mail, and the refusal is audited.
+{
+	my $f = register_member();
+	my $n0 = () = mails_to($f->{email});
+	for my $i (1 .. 5) {
+		my $r = request_reset($f->{email});
+		is($r->code, 303, "flood: request $i answered 303");
+		ok(reset_mail($f->{email}, $n0 + $i - 1), "flood: request $i mailed");
+	}
+	my $n5 = () = mails_to($f->{email});
+	is($n5 - $n0, 5, 'flood: five mails for five requests');
+	my $r = request_reset($f->{email});
+	is($r->code, 303, 'flood: the sixth request gets the same 303');
+	is($r->location_path, '/reset/sent', '... to the same page');
+	sleep 1;
+	my $n6 = () = mails_to($f->{email});
+	is($n6, $n5, '... and no mail');
+	is(sql_value("SELECT COUNT(*) FROM audit_log WHERE target_id = $f->{id}"
+	    . " AND action = 'reset_request' AND result = 'ignored'"
+	    . " AND details = 'too many requests'"), 1, '... audited as ignored');
+}
+
 done_testing;
