@@ -9,6 +9,8 @@
 #   ./dev.sh ctl ARGS    portalctl against the dev instance
 #   ./dev.sh sql [ARGS]  MariaDB client (full rights) on the dev database
 #   ./dev.sh db stop|start   only MariaDB (DB-down tests)
+#   ./dev.sh reload      graceful restart of Apache with var/portal.conf as
+#                        it is (tests that change a setting; "up" rewrites it)
 #
 # Environment:
 #   PORTAL_WAF=off       start Apache without ModSecurity (default on)
@@ -411,6 +413,14 @@ apache() {
 	    apache2 -f "$HTTPD_CONF" "$@"
 }
 
+# Graceful restart: the FastCGI processes start again and read
+# var/portal.conf as it is now.
+cmd_reload() {
+	pid_alive "$HTTPD_PID" apache2 httpd || die "Apache is not running (./dev.sh up)"
+	apache -k graceful
+	wait_healthz
+}
+
 wait_healthz() {
 	local i code
 	for ((i = 0; i < 60; i++)); do
@@ -692,6 +702,7 @@ main() {
 	up) cmd_up ;;
 	down) cmd_down ;;
 	status) cmd_status ;;
+	reload) cmd_reload ;;
 	test) cmd_test ;;
 	ctl) shift; cmd_ctl "$@" ;;
 	sql) shift; cmd_sql "$@" ;;
