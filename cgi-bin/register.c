@@ -203,26 +203,6 @@ register_post(struct req *r)
 	return req_redirect(r, "/register/sent");
 }
 
-/*
- * The member a live verification token belongs to, or 0.
- */
-static uint64_t
-verify_lookup(struct db *db, struct req *r, const char *token, int *rc)
-{
-	struct db_arg	 args[2];
-	struct db_res	 res;
-	unsigned char	 h[32];
-
-	*rc = DB_OK;
-	if (token_hash(token, h) != 0)
-		return 0;
-	args[0] = ARG_B(h, sizeof(h));
-	args[1] = ARG_S("verify");
-	if ((*rc = db_exec(db, &r->a, ST_TOKEN_GET, args, 2, &res)) != DB_OK)
-		return 0;
-	return res.nrows > 0 ? db_u64(&res, 0, 0) : 0;
-}
-
 static int
 verify_invalid(struct req *r)
 {
@@ -236,7 +216,7 @@ verify_form(struct req *r)
 	const char	*token = req_param(r, "token");
 	int		 rc;
 
-	if (verify_lookup(r->ctx->db, r, token, &rc) == 0) {
+	if (token_member(r->ctx->db, &r->a, token, "verify", &rc) == 0) {
 		if (rc != DB_OK)
 			return req_error(r, 503, "err_unavailable");
 		return verify_invalid(r);
@@ -261,7 +241,8 @@ verify_txn(struct db *db, void *arg)
 	unsigned char	 h[32];
 	int		 rc;
 
-	if ((v->id = verify_lookup(db, v->r, v->token, &rc)) == 0)
+	v->id = token_member(db, &v->r->a, v->token, "verify", &rc);
+	if (v->id == 0)
 		return rc != DB_OK ? rc : 1;
 	(void)token_hash(v->token, h);
 	args[0] = ARG_B(h, sizeof(h));

@@ -223,27 +223,6 @@ request_post(struct req *r)
 /* /reset/confirm */
 
 /*
- * The member a live reset token belongs to, or 0 (*rc says whether the
- * database failed).
- */
-static uint64_t
-token_member(struct db *db, struct req *r, const char *token, int *rc)
-{
-	struct db_arg	 args[2];
-	struct db_res	 res;
-	unsigned char	 h[32];
-
-	*rc = DB_OK;
-	if (token_hash(token, h) != 0)
-		return 0;
-	args[0] = ARG_B(h, sizeof(h));
-	args[1] = ARG_S(PURPOSE);
-	if ((*rc = db_exec(db, &r->a, ST_TOKEN_GET, args, 2, &res)) != DB_OK)
-		return 0;
-	return res.nrows > 0 ? db_u64(&res, 0, 0) : 0;
-}
-
-/*
  * Load into m the member of a live token who may still reset.  Returns
  * 0, 1 when the link is not (or no longer) usable, or an enum db_err.
  */
@@ -253,7 +232,7 @@ confirm_member(struct req *r, const char *token, struct member *m)
 	uint64_t	 id;
 	int		 rc;
 
-	if ((id = token_member(r->ctx->db, r, token, &rc)) == 0)
+	if ((id = token_member(r->ctx->db, &r->a, token, PURPOSE, &rc)) == 0)
 		return rc != DB_OK ? rc : 1;
 	rc = member_load(r->ctx->db, &r->a, &r->ctx->keys, id, m);
 	if (rc != DB_OK)
@@ -321,7 +300,7 @@ confirm_txn(struct db *db, void *arg)
 	unsigned char	 h[32];
 	int		 rc;
 
-	if (token_member(db, c->r, c->token, &rc) != c->id)
+	if (token_member(db, &c->r->a, c->token, PURPOSE, &rc) != c->id)
 		return rc != DB_OK ? rc : 1;
 	(void)token_hash(c->token, h);
 	args[0] = ARG_B(h, sizeof(h));

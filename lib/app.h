@@ -443,6 +443,12 @@ void		 recovery_key(const struct keyring *, unsigned char out[32]);
 int		 token_new(char text[TOKEN_B64 + 1], unsigned char hash[32]);
 /* Hash a token text (shape-checked); -1 if malformed. */
 int		 token_hash(const char *text, unsigned char hash[32]);
+/*
+ * The member a live (unused, unexpired) token of purpose belongs to, or 0;
+ * *rc tells a database failure (DB_OK otherwise).
+ */
+uint64_t	 token_member(struct db *, struct arena *, const char *token,
+		    const char *purpose, int *rc);
 
 /* ------------------------------------------------------------------ */
 /* audit.c */

@@ -259,3 +259,21 @@ member_set_password(struct db *db, struct arena *a, uint64_t id,
 	*ended = res.affected;
 	return DB_OK;
 }
+
+uint64_t
+token_member(struct db *db, struct arena *a, const char *token,
+    const char *purpose, int *rc)
+{
+	struct db_arg	 args[2];
+	struct db_res	 res;
+	unsigned char	 h[32];
+
+	*rc = DB_OK;
+	if (token_hash(token, h) != 0)
+		return 0;
+	args[0] = ARG_B(h, sizeof(h));
+	args[1] = ARG_S(purpose);
+	if ((*rc = db_exec(db, a, ST_TOKEN_GET, args, 2, &res)) != DB_OK)
+		return 0;
+	return res.nrows > 0 ? db_u64(&res, 0, 0) : 0;
+}
