@@ -139,11 +139,7 @@ account_password_post(struct req *r)
 	if (pwform_check(r, &pol, "new_password", pw, m.email, m.name,
 	    m.name_kana) == 0 && match && strcmp(pw, cur) == 0)
 		req_field_error(r, "new_password", "err_password_same");
-	if (*pw2 == '\0')
-		req_field_error(r, "new_password_confirm", "err_required");
-	else if (strcmp(pw, pw2) != 0)
-		req_field_error(r, "new_password_confirm",
-		    "err_password_mismatch");
+	pwform_confirm(r, "new_password_confirm", pw, pw2);
 	if (r->nerrs > 0) {
 		audit(r, "password_change", m.id, "fail", match ?
 		    "new password refused" : "current password wrong");

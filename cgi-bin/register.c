@@ -154,10 +154,7 @@ register_post(struct req *r)
 	}
 	policy_for_role(&ctx->conf, ROLE_MEMBER, &pol);
 	(void)pwform_check(r, &pol, "password", pw, email, val[0], val[1]);
-	if (*pw2 == '\0')
-		req_field_error(r, "password_confirm", "err_required");
-	else if (strcmp(pw, pw2) != 0)
-		req_field_error(r, "password_confirm", "err_password_mismatch");
+	pwform_confirm(r, "password_confirm", pw, pw2);
 	if (r->nerrs > 0)
 		return register_page(r, 422);
 

@@ -342,11 +342,7 @@ confirm_post(struct req *r)
 	policy_for_role(&ctx->conf, m.role, &pol);
 	(void)pwform_check(r, &pol, "new_password", pw, m.email, m.name,
 	    m.name_kana);
-	if (*pw2 == '\0')
-		req_field_error(r, "new_password_confirm", "err_required");
-	else if (strcmp(pw, pw2) != 0)
-		req_field_error(r, "new_password_confirm",
-		    "err_password_mismatch");
+	pwform_confirm(r, "new_password_confirm", pw, pw2);
 	if (r->nerrs > 0) {
 		audit(r, "password_reset", m.id, "fail",
 		    "new password refused");

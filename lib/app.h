@@ -583,6 +583,9 @@ void		 pwform_help(struct req *, const struct policy *);
 unsigned	 pwform_check(struct req *, const struct policy *,
 		    const char *field, const char *pw, const char *email,
 		    const char *name, const char *kana);
+/* Report on field (the confirmation) when pw2 is empty or differs. */
+void		 pwform_confirm(struct req *, const char *field,
+		    const char *pw, const char *pw2);
 
 /* ------------------------------------------------------------------ */
 /* notify.c: mails to members (catalogue text, header-safe building) */

@@ -50,3 +50,13 @@ pwform_check(struct req *r, const struct policy *p, const char *field,
 	}
 	return n;
 }
+
+void
+pwform_confirm(struct req *r, const char *field, const char *pw,
+    const char *pw2)
+{
+	if (*pw2 == '\0')
+		req_field_error(r, field, "err_required");
+	else if (strcmp(pw, pw2) != 0)
+		req_field_error(r, field, "err_password_mismatch");
+}
